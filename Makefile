@@ -1,0 +1,35 @@
+# Everything a reader or a contributor runs. Each target creates .venv itself.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-requirements
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve test lint build offline new-topic clean
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=python3.11 (or newer)")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+serve: $(STAMP)  ## live-reloading site on http://127.0.0.1:8000
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint  ## lint, type-check, then every example, page, test and a strict build
+	$(BIN)/pytest
+
+build: $(STAMP)  ## strict build into site/
+	$(BIN)/mkdocs build --strict --site-dir site
+
+new-topic: $(STAMP)  ## make new-topic NAME="Push"
+	$(BIN)/python scripts/new_topic.py "$(NAME)"
+
+clean:
+	rm -rf site dist .cache .mypy_cache .ruff_cache
+	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
