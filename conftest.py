@@ -35,7 +35,7 @@ from sybil.parsers.rest import DocTestParser
 ROOT = Path(__file__).resolve().parent
 FLAGS = doctest.ELLIPSIS
 COMMAND_TIMEOUT = 60  # seconds for one shell command shown on a page
-INCLUDE_LINE = re.compile(r"\s*-{1,2}8<-{1,2}\s+\S")
+INCLUDE_LINE = re.compile(r"\s*;?-{1,2}8<-{1,2}\s+\S")  # ;--8<-- is an escaped one
 
 FENCE = RawFencedCodeBlockLexer(
     info_pattern=re.compile(r"(?P<language>[\w-]+)(?P<attributes>[^\n]*)$\n", re.MULTILINE),
@@ -174,7 +174,7 @@ pytest_collect_file = (
     )
     + Sybil(
         parsers=[parse_python_blocks, parse_background, parse_console],
-        patterns=["docs/**/*.md"],
+        patterns=["docs/*.md", "docs/**/*.md"],
         teardown=stop_page,
         name="pages",
     )
