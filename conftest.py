@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -179,3 +180,35 @@ pytest_collect_file = (
         name="pages",
     )
 ).pytest()
+
+
+def leftovers(threads_before: set[int]) -> list[str]:
+    """Threads and child processes the run started and did not stop."""
+    import psutil
+
+    found = [
+        f"thread {t.name!r} still running"
+        for t in threading.enumerate()
+        if t.ident not in threads_before and t is not threading.main_thread()
+    ]
+    found += [
+        f"child process {child.pid} still running: {' '.join(child.cmdline())[:120]}"
+        for child in psutil.Process().children(recursive=True)
+        if child.is_running() and child.status() != psutil.STATUS_ZOMBIE
+    ]
+    return found
+
+
+THREADS_AT_START = {t.ident for t in threading.enumerate() if t.ident is not None}
+
+
+def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+    """After the suite, nothing the examples or tests started may still be running."""
+    deadline = time.monotonic() + 5  # give threads that are shutting down a moment
+    while (found := leftovers(THREADS_AT_START)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if found:
+        session.config.get_terminal_writer().line(
+            "LEFT BEHIND after the test suite:\n  " + "\n  ".join(found), red=True
+        )
+        session.exitstatus = 1
