@@ -4,11 +4,12 @@
 - ``pycon`` and ``python`` blocks in ``docs/**/*.md`` (a block that only includes a
   file with ``--8<--`` is the included file's business, not run here);
 - ``console`` blocks in ``docs/**/*.md``: each ``$ `` line runs in a shell, in a
-  temporary folder kept for the whole page, and what it prints must match the lines
-  shown under it (``...`` stands for any text, as in doctests). A server that a page's
-  shell session talks to is started by an HTML comment just before the block:
-  ``<!-- console-background: python -m examples.x --port 8080 -->``; it must print
-  one line when it is ready, and it is stopped when the page's examples end.
+  temporary folder kept for the whole page (linking the project's examples/ and
+  benchmarks/, so paths work as from the project's root), and what it prints must
+  match the lines shown under it (``...`` stands for any text, as in doctests). A
+  server that a page's shell session talks to is started by an HTML comment just
+  before the block: ``<!-- console-background: python -m examples.x --port 8080 -->``;
+  it must print one line when it is ready, and it is stopped when the page's examples end.
 """
 
 from __future__ import annotations
@@ -55,7 +56,11 @@ def shell_environment() -> dict[str, str]:
 
 def page_folder(namespace: dict[str, Any]) -> Path:
     if "_console_dir" not in namespace:
-        namespace["_console_dir"] = Path(tempfile.mkdtemp(prefix="console-"))
+        folder = Path(tempfile.mkdtemp(prefix="console-"))
+        # The reader runs these commands from the project's root: make its paths work here.
+        for name in ("examples", "benchmarks"):
+            (folder / name).symlink_to(ROOT / name, target_is_directory=True)
+        namespace["_console_dir"] = folder
     folder: Path = namespace["_console_dir"]
     return folder
 
@@ -170,7 +175,7 @@ def stop_page(namespace: dict[str, Any]) -> None:
 pytest_collect_file = (
     Sybil(
         parsers=[DocTestParser(optionflags=FLAGS)],
-        patterns=["examples/**/*.py"],
+        patterns=["examples/*/*.py", "examples/*/*/*.py"],
         name="examples",
     )
     + Sybil(
