@@ -1,0 +1,165 @@
+"""REST, SOAP and GraphQL are three payloads carried by the same request-response.
+
+One tiny HTTP server answers the same question ("which book has id 1?") in three
+styles: a REST resource as JSON, a SOAP 1.2 envelope, and a GraphQL query. Only
+the bodies change; each is one request and one response.
+
+>>> demo()
+--- REST: the URL names the resource, the method says what to do
+> GET /books/1
+< 200 application/json
+< {"id": 1, "title": "Dune", "author": "Frank Herbert"}
+--- SOAP: an XML envelope whose body names the operation
+> POST /soap  (application/soap+xml)
+> <soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope">
+>   <soap:Body>
+>     <GetBook xmlns="urn:example:books"><id>1</id></GetBook>
+>   </soap:Body>
+> </soap:Envelope>
+< 200 application/soap+xml
+< <soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope">
+<   <soap:Body>
+<     <GetBookResponse xmlns="urn:example:books">
+<       <title>Dune</title><author>Frank Herbert</author>
+<     </GetBookResponse>
+<   </soap:Body>
+< </soap:Envelope>
+--- GraphQL: one endpoint, the query picks the fields
+> POST /graphql  (application/json)
+> {"query": "{ book(id: 1) { title } }"}
+< 200 application/json
+< {"data": {"book": {"title": "Dune"}}}
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from xml.sax.saxutils import escape
+
+TIMEOUT = 5.0  # seconds, for every request
+BOOKS = {1: {"id": 1, "title": "Dune", "author": "Frank Herbert"}}
+SOAP_NS = "http://www.w3.org/2003/05/soap-envelope"  # SOAP 1.2
+ENVELOPE = (
+    f'<soap:Envelope xmlns:soap="{SOAP_NS}">\n  <soap:Body>\n{{}}\n  </soap:Body>\n</soap:Envelope>'
+)
+
+
+# --8<-- [start:server]
+def rest(path: str, _body: bytes) -> tuple[str, bytes]:
+    book = BOOKS[int(path.removeprefix("/books/"))]  # the resource is in the URL
+    return "application/json", json.dumps(book).encode()
+
+
+def soap(_path: str, body: bytes) -> tuple[str, bytes]:
+    call = ET.fromstring(body).find(f"{{{SOAP_NS}}}Body/{{urn:example:books}}GetBook")
+    if call is None:
+        raise ValueError("not a GetBook call")
+    book = BOOKS[int(call.findtext("{urn:example:books}id", "0"))]
+    result = "".join(f"<{key}>{escape(str(book[key]))}</{key}>" for key in ("title", "author"))
+    reply = ENVELOPE.format(
+        f'    <GetBookResponse xmlns="urn:example:books">\n      {result}\n    </GetBookResponse>'
+    )
+    return "application/soap+xml", reply.encode()
+
+
+def graphql(_path: str, body: bytes) -> tuple[str, bytes]:
+    # A real server parses the whole GraphQL language; this one knows one query shape.
+    query = json.loads(body)["query"]
+    match = re.fullmatch(r"\{\s*book\(id:\s*(\d+)\)\s*\{([\w\s]+)\}\s*\}", query)
+    if match is None:
+        raise ValueError("unsupported query")
+    book = BOOKS[int(match[1])]
+    fields = {field: book[field] for field in match[2].split()}  # only what was asked
+    return "application/json", json.dumps({"data": {"book": fields}}).encode()
+
+
+ROUTES = {("GET", "/books/"): rest, ("POST", "/soap"): soap, ("POST", "/graphql"): graphql}
+
+
+class Handler(BaseHTTPRequestHandler):
+    def answer(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        for (method, prefix), route in ROUTES.items():
+            if self.command == method and self.path.startswith(prefix):
+                try:
+                    content_type, reply = route(self.path, body)
+                except (KeyError, ValueError, ET.ParseError):  # no such book, or bad payload
+                    self.send_error(400)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+                return
+        self.send_error(404)
+
+    do_GET = do_POST = answer
+
+    def log_message(self, format: str, *args: object) -> None:  # keep the output quiet
+        pass
+        # --8<-- [end:server]
+
+
+@contextmanager
+def api_server() -> Iterator[tuple[str, int]]:
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield str(host), int(port)
+    finally:
+        server.shutdown()
+        thread.join(TIMEOUT)
+        server.server_close()
+
+
+# --8<-- [start:requests]
+SOAP_CALL = ENVELOPE.format('    <GetBook xmlns="urn:example:books"><id>1</id></GetBook>')
+REQUESTS = {
+    "rest": ("REST: the URL names the resource, the method says what to do",
+             "GET", "/books/1", None, b""),
+    "soap": ("SOAP: an XML envelope whose body names the operation",
+             "POST", "/soap", "application/soap+xml", SOAP_CALL.encode()),
+    "graphql": ("GraphQL: one endpoint, the query picks the fields",
+                "POST", "/graphql", "application/json",
+                json.dumps({"query": "{ book(id: 1) { title } }"}).encode()),
+}  # fmt: skip
+# --8<-- [end:requests]
+
+
+def lines(direction: str, body: bytes) -> str:
+    return "\n".join(f"{direction} {line}".rstrip() for line in body.decode().splitlines())
+
+
+def demo(
+    styles: Sequence[str] = ("rest", "soap", "graphql"), say: Callable[[str], None] = print
+) -> None:
+    with api_server() as (host, port):
+        for style in styles:
+            title, method, path, content_type, body = REQUESTS[style]
+            say(f"--- {title}")
+            say(f"> {method} {path}" + (f"  ({content_type})" if content_type else ""))
+            if body:
+                say(lines(">", body))
+            connection = http.client.HTTPConnection(host, port, timeout=TIMEOUT)
+            try:
+                headers = {"Content-Type": content_type} if content_type else {}
+                connection.request(method, path, body or None, headers)
+                response = connection.getresponse()
+                say(f"< {response.status} {response.getheader('Content-Type')}")
+                say(lines("<", response.read()))
+            finally:
+                connection.close()
+
+
+if __name__ == "__main__":
+    demo()

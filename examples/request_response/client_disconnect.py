@@ -1,0 +1,105 @@
+"""What if the client disconnects? A server that checks stops; one that does not, works on.
+
+Two servers do the same job, 10 steps of 20 ms, for a client that leaves while
+step 4 runs. The naive server never looks at the connection again and does every
+step. The noticing server checks the socket between steps (is it readable, and
+does a peek read the end of the stream?) and stops at the first check after the
+client has gone.
+
+>>> demo()
+each server does 10 steps of 20 ms; the client leaves while step 4 runs
+naive server:    10 of 10 steps done, 6 started after the client left; answer written to nobody
+noticing server:  4 of 10 steps done, 0 started after the client left; disconnect seen, stopped
+"""
+
+from __future__ import annotations
+
+import select
+import socket
+import threading
+import time
+from collections.abc import Callable
+
+TIMEOUT = 5.0  # seconds; the bound on every wait
+STEPS, STEP_SECONDS = 10, 0.020
+LEAVE_DURING = 4  # the client disconnects while this step runs
+
+
+# --8<-- [start:check]
+def client_is_gone(conn: socket.socket) -> bool:
+    """True if the peer closed: the socket is readable, and a peek reads end-of-stream."""
+    readable, _, _ = select.select([conn], [], [], 0)  # 0: look, do not wait
+    if not readable:
+        return False  # nothing to read: the client is still there, waiting
+    try:
+        return conn.recv(1, socket.MSG_PEEK) == b""  # b"" is end-of-stream; peek keeps data
+    except ConnectionError:  # e.g. reset by peer
+        return True
+        # --8<-- [end:check]
+
+
+# --8<-- [start:server]
+def serve_one(
+    listener: socket.socket, notice: bool, started: Callable[[int], None], starts: list[float]
+) -> str:
+    """Do the STEPS of work for one request; record when each step started."""
+    conn, _ = listener.accept()
+    with conn:
+        conn.settimeout(TIMEOUT)
+        request = b""
+        while b"\r\n\r\n" not in request:
+            chunk = conn.recv(1024)
+            if not chunk:
+                return "client left before asking"
+            request += chunk
+        for step in range(1, STEPS + 1):
+            if notice and client_is_gone(conn):  # the check between two steps
+                return "disconnect seen, stopped"
+            starts.append(time.monotonic())
+            started(step)
+            time.sleep(STEP_SECONDS)  # one step of the work: a query, a render...
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        return "answer written to nobody"
+        # --8<-- [end:server]
+
+
+# --8<-- [start:client]
+def run(notice: bool) -> str:
+    """One server (naive or noticing) and one client who leaves while step 4 runs."""
+    starts: list[float] = []
+    outcome: list[str] = []
+    leave = threading.Event()
+
+    def started(step: int) -> None:
+        if step == LEAVE_DURING:
+            leave.set()  # the demo's cue to the client: leave now
+
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(TIMEOUT)
+        server = threading.Thread(
+            target=lambda: outcome.append(serve_one(listener, notice, started, starts))
+        )
+        server.start()
+        try:
+            with socket.create_connection(listener.getsockname(), TIMEOUT) as client:
+                client.sendall(b"GET /report HTTP/1.1\r\nHost: example\r\n\r\n")
+                leave.wait(TIMEOUT)
+            left_at = time.monotonic()  # closed: the user shut the tab, lost signal...
+        finally:
+            server.join(TIMEOUT)
+    after = sum(1 for at in starts if at > left_at)
+    return f"{len(starts):2} of {STEPS} steps done, {after} started after the client left; " + (
+        "".join(outcome)
+    )
+    # --8<-- [end:client]
+
+
+def demo(say: Callable[[str], None] = print) -> None:
+    say(f"each server does {STEPS} steps of {STEP_SECONDS * 1000:.0f} ms; "
+        f"the client leaves while step {LEAVE_DURING} runs")  # fmt: skip
+    say(f"naive server:    {run(notice=False)}")
+    say(f"noticing server: {run(notice=True)}")
+
+
+if __name__ == "__main__":
+    demo()

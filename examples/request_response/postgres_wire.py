@@ -1,0 +1,222 @@
+"""SQL is request-response too: the PostgreSQL wire protocol (v3) by hand, on a raw socket.
+
+A StartupMessage opens the session; the server answers AuthenticationOk (this example
+speaks the ``trust`` method only), ParameterStatus and BackendKeyData messages, then
+ReadyForQuery. A simple Query is one request; its response is a RowDescription, one
+DataRow per row, CommandComplete and ReadyForQuery again. Every backend message is a
+type byte, a 4-byte big-endian length that counts itself, and a body, so the decoder
+below is a pure function of the bytes. Here it decodes the reply to ``SELECT 1`` that
+a PostgreSQL 15 server sent:
+
+>>> for kind, body in split_messages(CAPTURED_QUERY_REPLY):
+...     print(describe(kind, body))
+T RowDescription: 1 field: '?column?' int4 (type oid 23, 4 bytes), text format
+D DataRow: 1 column: '1'
+C CommandComplete: 'SELECT 1'
+Z ReadyForQuery: 'I' (idle)
+
+Formats: https://www.postgresql.org/docs/current/protocol-message-formats.html
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import socket
+import struct
+import sys
+from collections.abc import Callable
+from typing import Protocol
+
+TIMEOUT = 5.0  # seconds; every socket operation here gives up after this
+PROTOCOL_3_0 = 196608  # 3 << 16 | 0: major version 3, minor 0
+AUTH_METHODS = {0: "Ok", 2: "KerberosV5", 3: "CleartextPassword", 5: "MD5Password"}
+AUTH_METHODS |= {7: "GSS", 9: "SSPI", 10: "SASL (SCRAM)"}
+NAMES = {"R": "Authentication", "S": "ParameterStatus", "K": "BackendKeyData", "Z": "ReadyForQuery"}
+NAMES |= {"T": "RowDescription", "D": "DataRow", "C": "CommandComplete", "E": "ErrorResponse"}
+NAMES |= {"N": "NoticeResponse"}
+STATUS = {"I": "idle", "T": "in a transaction", "E": "in a failed transaction"}
+TYPES = {16: "bool", 20: "int8", 23: "int4", 25: "text"}
+
+
+class WireError(Exception):
+    """The server said no (ErrorResponse) or asked for something this example lacks."""
+
+
+# --8<-- [start:requests]
+def startup_message(user: str, database: str) -> bytes:
+    """Length, protocol version, then name/value C strings, ended by an empty one."""
+    pairs = f"user\0{user}\0database\0{database}\0\0".encode()
+    return struct.pack("!ii", 8 + len(pairs), PROTOCOL_3_0) + pairs
+
+
+def query_message(sql: str) -> bytes:
+    """'Q', then the length of what follows (itself included), then the SQL as a C string."""
+    text = sql.encode() + b"\0"
+    return b"Q" + struct.pack("!i", 4 + len(text)) + text
+
+
+TERMINATE = b"X\x00\x00\x00\x04"
+# --8<-- [end:requests]
+
+
+# --8<-- [start:decode]
+def split_messages(data: bytes) -> list[tuple[str, bytes]]:
+    """Cut a stream of backend messages into (type, body): 1 type byte, 4 length bytes."""
+    messages, at = [], 0
+    while at < len(data):
+        (length,) = struct.unpack_from("!i", data, at + 1)
+        messages.append((chr(data[at]), data[at + 5 : at + 1 + length]))
+        at += 1 + length
+    return messages
+
+
+def describe(kind: str, body: bytes) -> str:
+    """One line per backend message: its type byte, its name, what its body says."""
+    strings = body.split(b"\0")
+    if kind == "R":
+        (code,) = struct.unpack_from("!i", body)
+        content = AUTH_METHODS.get(code, f"method {code}")
+        return f"R Authentication{content}" if code == 0 else f"R Authentication: {content}"
+    if kind == "S":
+        content = f"{strings[0].decode()} = {strings[1].decode()!r}"
+    elif kind == "K":
+        content = "process id {}, secret key {}".format(*struct.unpack("!ii", body))
+    elif kind == "Z":
+        content = f"{body.decode()!r} ({STATUS[body.decode()]})"
+    elif kind == "T":
+        (count,), fields, at = struct.unpack_from("!h", body), [], 2
+        for _ in range(count):
+            name, _, rest = body[at:].partition(b"\0")
+            _table, _column, oid, size, _mod, fmt = struct.unpack_from("!ihihih", rest)
+            kind_name = TYPES.get(oid, "type")
+            fields.append(f"{name.decode()!r} {kind_name} (type oid {oid}, {size} bytes), ")
+            fields[-1] += "binary format" if fmt else "text format"
+            at += len(name) + 1 + 18
+        content = f"{count} field{'s' * (count != 1)}: " + "; ".join(fields)
+    elif kind == "D":
+        (count,), values, at = struct.unpack_from("!h", body), [], 2
+        for _ in range(count):
+            (size,) = struct.unpack_from("!i", body, at)
+            values.append("NULL" if size < 0 else repr(body[at + 4 : at + 4 + size].decode()))
+            at += 4 + max(size, 0)
+        content = f"{count} column{'s' * (count != 1)}: " + ", ".join(values)
+    elif kind == "C":
+        content = repr(strings[0].decode())
+    elif kind in "EN":  # fields: one code byte (S severity, C SQLSTATE, M message...), a string
+        content = " ".join(f"{s[:1].decode()}={s[1:].decode()!r}" for s in strings if s)
+    else:
+        content = f"{len(body)} bytes"
+    return f"{kind} {NAMES.get(kind, 'message')}: {content}"
+    # --8<-- [end:decode]
+
+
+class Stream(Protocol):
+    def sendall(self, data: bytes, /) -> None: ...
+    def recv(self, size: int, /) -> bytes: ...
+
+
+# --8<-- [start:converse]
+def read_until_ready(sock: Stream, say: Callable[[str], None]) -> None:
+    """Read and show backend messages up to ReadyForQuery ('Z'), the end of a response."""
+    kind = ""
+    while kind != "Z":
+        head = receive_exactly(sock, 5)
+        kind, length = chr(head[0]), struct.unpack("!i", head[1:])[0]
+        body = receive_exactly(sock, length - 4)
+        say("< " + describe(kind, body))
+        if kind == "E":
+            raise WireError(describe(kind, body))
+        if kind == "R" and body != b"\0\0\0\0":
+            raise WireError(f"{describe(kind, body)}: this example implements trust only")
+
+
+def converse(sock: Stream, user: str, database: str, say: Callable[[str], None] = print) -> None:
+    """Start a session, run SELECT 1, say goodbye: two request-response rounds."""
+    startup = startup_message(user, database)
+    say(f"> StartupMessage ({len(startup)} bytes): protocol 3.0, {user=}, {database=}")
+    sock.sendall(startup)
+    read_until_ready(sock, say)
+    query = query_message("SELECT 1")
+    say(f"> Q Query ({len(query)} bytes): 'SELECT 1'")
+    sock.sendall(query)
+    read_until_ready(sock, say)
+    say("> X Terminate (5 bytes)")
+    sock.sendall(TERMINATE)  # no reply: the server closes the connection
+    # --8<-- [end:converse]
+
+
+def receive_exactly(sock: Stream, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            raise WireError("the server closed the connection")
+        data += chunk
+    return data
+
+
+class Replay(io.BytesIO):
+    """A pretend socket that sends nowhere and receives bytes recorded from a server."""
+
+    def sendall(self, data: bytes, /) -> None:
+        pass
+
+    def recv(self, size: int, /) -> bytes:
+        return self.read(size)
+
+
+def replay(say: Callable[[str], None] = print) -> None:
+    """The same conversation, on the bytes a PostgreSQL 15 server once sent."""
+    converse(Replay(CAPTURED_STARTUP_REPLY + CAPTURED_QUERY_REPLY), "postgres", "postgres", say)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5432)
+    parser.add_argument("--user", default="postgres")
+    parser.add_argument("--dbname", default=None, help="defaults to the user name")
+    args = parser.parse_args(argv)
+    try:
+        with socket.create_connection((args.host, args.port), timeout=TIMEOUT) as sock:
+            converse(sock, args.user, args.dbname or args.user)
+    except OSError as error:
+        print(f"no PostgreSQL server at {args.host}:{args.port}: {error}", file=sys.stderr)
+        return 1
+    except WireError as error:
+        print(f"PostgreSQL at {args.host}:{args.port} refused: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+# Recorded from PostgreSQL 15.18 on 127.0.0.1 (see tests/request_response/test_postgres_wire.py)
+CAPTURED_STARTUP_REPLY = (  # R, 13 x S, K, Z
+    b"R\x00\x00\x00\x08\x00\x00\x00\x00"
+    b"S\x00\x00\x00\x16application_name\x00\x00"
+    b"S\x00\x00\x00\x19client_encoding\x00UTF8\x00"
+    b"S\x00\x00\x00\x17DateStyle\x00ISO, MDY\x00"
+    b"S\x00\x00\x00\x26default_transaction_read_only\x00off\x00"
+    b"S\x00\x00\x00\x17in_hot_standby\x00off\x00"
+    b"S\x00\x00\x00\x19integer_datetimes\x00on\x00"
+    b"S\x00\x00\x00\x1bIntervalStyle\x00postgres\x00"
+    b"S\x00\x00\x00\x14is_superuser\x00on\x00"
+    b"S\x00\x00\x00\x19server_encoding\x00UTF8\x00"
+    b"S\x00\x00\x00\x32server_version\x0015.18 (Debian 15.18-0+deb12u1)\x00"
+    b"S\x00\x00\x00\x23session_authorization\x00postgres\x00"
+    b"S\x00\x00\x00\x23standard_conforming_strings\x00on\x00"
+    b"S\x00\x00\x00\x15TimeZone\x00Etc/UTC\x00"
+    b"K\x00\x00\x00\x0c\x00\x00\x24\x20\x26\xd0\x30\xe4"
+    b"Z\x00\x00\x00\x05I"
+)
+CAPTURED_QUERY_REPLY = (  # T, D, C, Z
+    b"T\x00\x00\x00\x21\x00\x01?column?\x00"
+    b"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x17\x00\x04\xff\xff\xff\xff\x00\x00"
+    b"D\x00\x00\x00\x0b\x00\x01\x00\x00\x00\x01"
+    b"1"
+    b"C\x00\x00\x00\x0dSELECT 1\x00"
+    b"Z\x00\x00\x00\x05I"
+)
+
+if __name__ == "__main__":
+    sys.exit(main())
