@@ -1,0 +1,92 @@
+"""Node.js's model in Python: blocking reads run on a thread pool, the event loop runs on.
+
+Four reads start together on an executor, as ``fs.readFile`` starts four reads on
+libuv's pool. The first opens a FIFO whose writer shows up only after 200 ms, so the
+pool thread running it is blocked by the OS in open(2); the other three read small
+files that are ready at once. With 4 workers the quick reads finish at once; with 1
+they queue behind the blocked read. Meanwhile the event loop keeps ticking.
+
+>>> demo(workers=4)
+thread pool size: 4
+started 4 reads: slow.fifo (blocks 200 ms), a.txt, b.txt, c.txt
+the quick reads waited behind the blocked one: False
+event loop kept running meanwhile (at least 5 ticks): True
+>>> demo(workers=1)
+thread pool size: 1
+started 4 reads: slow.fifo (blocks 200 ms), a.txt, b.txt, c.txt
+the quick reads waited behind the blocked one: True
+event loop kept running meanwhile (at least 5 ticks): True
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+SLOW = 0.2  # seconds the FIFO's writer keeps the reader waiting
+TIMEOUT = 5.0  # seconds; nothing here waits longer
+
+
+def late_writer(fifo: Path, after: float) -> None:
+    """Open the FIFO for writing `after` seconds from now, write a line, close it."""
+    time.sleep(after)
+    deadline = time.monotonic() + TIMEOUT
+    while True:  # O_NONBLOCK: fail fast (ENXIO) rather than hang if no reader ever comes
+        try:
+            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.01)
+    os.write(fd, b"slow\n")
+    os.close(fd)
+
+
+# --8<-- [start:reads]
+async def read_all(workers: int, folder: Path) -> tuple[float, int]:
+    """Read a slow FIFO and three quick files on a pool of `workers` threads."""
+    fifo = folder / "slow.fifo"
+    os.mkfifo(fifo)
+    files = [folder / name for name in ("a.txt", "b.txt", "c.txt")]
+    for file in files:
+        file.write_text("quick\n")
+    writer = threading.Thread(target=late_writer, args=(fifo, SLOW))
+    writer.start()
+    loop = asyncio.get_running_loop()
+    ticks = 0
+    start = time.monotonic()
+    with ThreadPoolExecutor(max_workers=workers) as pool:  # libuv: UV_THREADPOOL_SIZE
+        reads = [loop.run_in_executor(pool, path.read_text) for path in [fifo, *files]]
+        quick_done: list[float] = []
+        quick = asyncio.gather(*reads[1:])
+        quick.add_done_callback(lambda _: quick_done.append(time.monotonic() - start))
+        everything = asyncio.gather(*reads)
+        while not everything.done() and time.monotonic() - start < TIMEOUT:
+            await asyncio.sleep(0.01)  # the event loop's own work: a tick every 10 ms
+            ticks += 1
+        await everything
+    writer.join(TIMEOUT)
+    return quick_done[0], ticks
+    # --8<-- [end:reads]
+
+
+def demo(workers: int = 4, say: Callable[[str], None] = print) -> None:
+    """Run the four reads on `workers` threads and print what waited for what."""
+    with tempfile.TemporaryDirectory(prefix="thread-pool-") as folder:
+        quick_done, ticks = asyncio.run(read_all(workers, Path(folder)))
+    say(f"thread pool size: {workers}")
+    say(f"started 4 reads: slow.fifo (blocks {SLOW * 1000:.0f} ms), a.txt, b.txt, c.txt")
+    say(f"the quick reads waited behind the blocked one: {quick_done >= SLOW * 0.8}")
+    say(f"event loop kept running meanwhile (at least 5 ticks): {ticks >= 5}")
+
+
+if __name__ == "__main__":
+    for size in (4, 1):
+        demo(workers=size)
