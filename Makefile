@@ -13,8 +13,9 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
-serve: $(STAMP)  ## live-reloading site on http://127.0.0.1:8000
-	SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+serve: $(STAMP)  ## live-reloading site on http://127.0.0.1:8000 (labs shown unexecuted)
+	SITE_URL=http://127.0.0.1:8000/ LABS_EXECUTE=false LABS_CACHE=true \
+		$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -25,7 +26,13 @@ test: lint  ## lint, type-check, then every example, page, test and a strict bui
 	$(BIN)/pytest
 
 build: $(STAMP)  ## strict build into site/
-	$(BIN)/mkdocs build --strict --site-dir site
+	LABS_EXECUTE=true LABS_CACHE=false $(BIN)/mkdocs build --strict --site-dir site
+
+offline: DIST ?= dist
+offline: $(STAMP)  ## dist/backend-engineering-offline.zip: the site for file://, search included
+	rm -rf $(DIST)/backend-engineering $(DIST)/backend-engineering-offline.zip
+	OFFLINE=true $(BIN)/mkdocs build --strict --site-dir $(DIST)/backend-engineering
+	$(BIN)/python -m zipfile -c $(DIST)/backend-engineering-offline.zip $(DIST)/backend-engineering
 
 new-topic: $(STAMP)  ## make new-topic NAME="Push"
 	$(BIN)/python scripts/new_topic.py "$(NAME)"

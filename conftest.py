@@ -204,6 +204,13 @@ def leftovers(threads_before: set[int]) -> list[str]:
     return found
 
 
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """Browser tests last: Playwright's sync API keeps an event loop running in the main
+    thread for as long as its (session-wide) browser lives, and asyncio.run() refuses to
+    start beside it."""
+    items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
+
+
 THREADS_AT_START = {t.ident for t in threading.enumerate() if t.ident is not None}
 
 
