@@ -31,11 +31,15 @@ SKIP_IN_COPY = shutil.ignore_patterns(
 
 
 def mkdocs_build(project: Path, site_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """`mkdocs build --strict` of `project` into `site_dir`, as `make build` runs it."""
+    """`mkdocs build --strict` of `project` into `site_dir`.
+
+    Labs are not executed unless asked (LABS_EXECUTE="true"): the tests that break a
+    copy on purpose need the pages, not 30 s of measurements.
+    """
     return subprocess.run(
         [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site_dir)],
         cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "LABS_EXECUTE": "false", **env},
         capture_output=True,
         text=True,
         timeout=600,
@@ -44,9 +48,10 @@ def mkdocs_build(project: Path, site_dir: Path, **env: str) -> subprocess.Comple
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The whole site, built strictly once for the session."""
+    """The whole site, built strictly once for the session, as `make build` does: every
+    lab executed, nothing from a cache."""
     site = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(ROOT, site)
+    result = mkdocs_build(ROOT, site, LABS_EXECUTE="true", LABS_CACHE="false")
     assert result.returncode == 0, result.stderr
     return site
 
