@@ -14,8 +14,14 @@ from tests.site.conftest import mkdocs_build
 
 def new_topic(project: Path, name: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["make", "-s", "new-topic", f"NAME={name}", f"BIN={Path(sys.executable).parent}",
-         "STAMP=requirements.txt"],
+        [
+            "make",
+            "-s",
+            "new-topic",
+            f"NAME={name}",
+            f"BIN={Path(sys.executable).parent}",
+            "STAMP=requirements.txt",
+        ],
         cwd=project,
         capture_output=True,
         text=True,
@@ -24,9 +30,7 @@ def new_topic(project: Path, name: str) -> subprocess.CompletedProcess[str]:
 
 
 def snapshot(project: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(project)): p.read_bytes() for p in project.rglob("*") if p.is_file()
-    }
+    return {str(p.relative_to(project)): p.read_bytes() for p in project.rglob("*") if p.is_file()}
 
 
 def test_a_new_topic_builds_and_its_tests_pass(project_copy: Path, tmp_path: Path) -> None:
@@ -41,9 +45,19 @@ def test_a_new_topic_builds_and_its_tests_pass(project_copy: Path, tmp_path: Pat
     assert (tmp_path / "site" / "communication-patterns" / "long-polling" / "index.html").is_file()
 
     tests = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "tests/long_polling", "examples/long_polling",
-         "docs/communication-patterns/long-polling.md"],
-        cwd=project_copy, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "tests/long_polling",
+            "examples/long_polling",
+            "docs/communication-patterns/long-polling.md",
+        ],
+        cwd=project_copy,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert tests.returncode == 0, tests.stdout
     assert "3 passed" in tests.stdout  # the test, the doctest, the page's shell session
