@@ -14,7 +14,7 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 serve: $(STAMP)  ## live-reloading site on http://127.0.0.1:8000 (labs shown unexecuted)
-	SITE_URL=http://127.0.0.1:8000/ LABS_EXECUTE=false LABS_CACHE=true \
+	SITE_URL=http://127.0.0.1:8000/ LABS_EXECUTE=false LABS_CACHE=true PRINT_SITE=false \
 		$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 lint: $(STAMP)

@@ -217,6 +217,9 @@ def test_all_notes_on_one_page_to_print(
     page.wait_for_load_state("networkidle")
     titles = [t.replace("¶", "").strip() for t in page.locator("h1").all_inner_texts()]
     for path in PAGES:
+        if path.startswith("labs/"):  # measurements, not notes: left off the print page
+            assert h1_of(site_dir, path) not in titles or path == "labs/", path
+            continue
         assert h1_of(site_dir, path) in titles, path
     assert watch.problems() == []
     pdf = page.pdf(format="A4")
