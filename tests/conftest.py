@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
-from tests.pg_server import PostgresServer, PostgresUnavailable, find_bin_dir, running_postgres
+from tests.pg_server import PostgresServer, require_postgres, running_postgres
 
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
-    """A fresh server on 127.0.0.1 (host, port, user, dbname, dsn); skipped if not installed.
-
-    With REQUIRE_POSTGRES=1 (CI sets it) a missing PostgreSQL fails instead of skipping.
-    """
-    try:
-        find_bin_dir()
-    except PostgresUnavailable as missing:
-        if os.environ.get("REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"REQUIRE_POSTGRES=1 but {missing}")
-        pytest.skip(str(missing))
+    """A fresh server on 127.0.0.1 (host, port, user, dbname, dsn); skipped if not installed,
+    failed instead with REQUIRE_POSTGRES=1 (CI sets it)."""
+    require_postgres()
     with running_postgres() as server:
         yield server

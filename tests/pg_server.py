@@ -27,6 +27,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 INSTALL_HINT = (
     "PostgreSQL is not installed: `apt-get install postgresql` (Debian/Ubuntu) "
     "or `brew install postgresql` (macOS); set REQUIRE_POSTGRES=1 to make this a failure"
@@ -61,6 +63,17 @@ def find_bin_dir(root: Path = Path("/usr/lib/postgresql")) -> Path:
     if on_path and (Path(on_path).parent / "initdb").exists():
         return Path(on_path).parent
     raise PostgresUnavailable(INSTALL_HINT)
+
+
+def require_postgres() -> None:
+    """Skip the calling test where PostgreSQL is not installed; fail it instead when
+    REQUIRE_POSTGRES=1 (CI sets it), so that a missing server cannot pass unseen."""
+    try:
+        find_bin_dir()
+    except PostgresUnavailable as missing:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"REQUIRE_POSTGRES=1 but {missing}")
+        pytest.skip(str(missing))
 
 
 def free_port() -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 from pathlib import Path
 
@@ -10,16 +9,11 @@ import psutil
 import psycopg
 import pytest
 
-from tests.pg_server import PostgresUnavailable, find_bin_dir, running_postgres
+from tests.pg_server import PostgresUnavailable, find_bin_dir, require_postgres, running_postgres
 
 
 def test_starts_answers_and_leaves_nothing_behind() -> None:
-    try:
-        find_bin_dir()
-    except PostgresUnavailable as missing:
-        if os.environ.get("REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"REQUIRE_POSTGRES=1 but {missing}")
-        pytest.skip(str(missing))
+    require_postgres()
     before = {p.pid for p in psutil.Process().children(recursive=True)}
     with running_postgres() as pg:
         top = pg.data_dir.parent
