@@ -10,7 +10,7 @@ its own selector, stands in for the kernel, which with io_uring performs the rea
 itself and posts each completion on a ring the program reads (see io_uring(7)).
 
 >>> demo()
-submitted: A (150 ms), B (50 ms), C (100 ms); the caller went back to work
+submitted: A (300 ms), B (100 ms), C (200 ms); the caller went back to work
 callback: B completed with b'B' (ran on the caller's thread: True)
 callback: C completed with b'C' (ran on the caller's thread: True)
 callback: A completed with b'A' (ran on the caller's thread: True)
@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from types import TracebackType
 
-DELAYS = {"A": 0.15, "B": 0.05, "C": 0.10}  # seconds each peer takes to answer
+DELAYS = {"A": 0.30, "B": 0.10, "C": 0.20}  # seconds each peer takes to answer
 TIMEOUT = 5.0  # seconds; nothing here waits longer
 
 

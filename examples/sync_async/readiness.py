@@ -9,7 +9,7 @@ One thread stands in for the three servers, of different speeds.
 
 >>> demo()
 selector: ...Selector
-sent in order: A (150 ms), B (50 ms), C (100 ms)
+sent in order: A (300 ms), B (100 ms), C (200 ms)
 answers in completion order: B, C, A
 threads the caller used: 1
 work done while waiting: more than 0 units: True
@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from typing import NamedTuple
 
-DELAYS = {"A": 0.15, "B": 0.05, "C": 0.10}  # seconds each receiver takes to answer
+DELAYS = {"A": 0.30, "B": 0.10, "C": 0.20}  # seconds each receiver takes to answer
 TIMEOUT = 5.0  # seconds; the caller gives up after this
 
 

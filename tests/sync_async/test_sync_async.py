@@ -49,7 +49,7 @@ def test_a_blocking_read_moves_the_wall_clock_not_the_cpu_time() -> None:
 
 
 def test_readiness_reads_answers_in_completion_order_on_one_thread() -> None:
-    polled = readiness.poll_until_done({"A": 0.15, "B": 0.03, "C": 0.09})
+    polled = readiness.poll_until_done({"A": 0.3, "B": 0.1, "C": 0.2})
     assert polled.order == ["B", "C", "A"]
     assert polled.threads == 1
     assert polled.work > 0
@@ -59,7 +59,7 @@ def test_readiness_reads_answers_in_completion_order_on_one_thread() -> None:
 
 
 def test_completion_callbacks_run_on_the_callers_thread_in_completion_order() -> None:
-    called_back, work = asyncio.run(completion.submit_and_work({"X": 0.1, "Y": 0.02}))
+    called_back, work = asyncio.run(completion.submit_and_work({"X": 0.2, "Y": 0.1}))
     assert [(name, data) for name, data, _ in called_back] == [("Y", b"Y"), ("X", b"X")]
     assert all(on_caller for _, _, on_caller in called_back)
     assert work > 0
