@@ -57,11 +57,11 @@ async def read_all(workers: int, folder: Path) -> tuple[float, int]:
     files = [folder / name for name in ("a.txt", "b.txt", "c.txt")]
     for file in files:
         file.write_text("quick\n")
-    writer = threading.Thread(target=late_writer, args=(fifo, SLOW))
-    writer.start()
     loop = asyncio.get_running_loop()
     ticks = 0
-    start = time.monotonic()
+    start = time.monotonic()  # before the writer's clock starts, so no wait goes unseen
+    writer = threading.Thread(target=late_writer, args=(fifo, SLOW))
+    writer.start()
     with ThreadPoolExecutor(max_workers=workers) as pool:  # libuv: UV_THREADPOOL_SIZE
         reads = [loop.run_in_executor(pool, path.read_text) for path in [fifo, *files]]
         quick_done: list[float] = []

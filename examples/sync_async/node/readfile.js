@@ -22,13 +22,13 @@ const poolSize = Number(process.env.UV_THREADPOOL_SIZE || 4); // libuv's default
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'readfile-'));
 const fifo = path.join(dir, 'slow.fifo');
 execFileSync('mkfifo', [fifo]);
+const start = Date.now(); // before the writer's clock starts, so no wait goes unseen
 const writer = spawn('sh', ['-c', `sleep ${SLOW_MS / 1000}; echo slow > "$1"`, 'sh', fifo]);
 const files = ['a.txt', 'b.txt', 'c.txt'].map((name) => path.join(dir, name));
 files.forEach((file) => fs.writeFileSync(file, 'quick\n'));
 
 let ticks = 0; // the main loop's own work: a timer that fires every 10 ms
 const ticker = setInterval(() => { ticks += 1; }, 10);
-const start = Date.now();
 const finished = []; // [name, ms after start] for each read, when its callback ran
 
 const reads = [fifo, ...files].map((file) => new Promise((resolve, reject) => {
