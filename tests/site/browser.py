@@ -37,7 +37,7 @@ import pytest
 from mkdocs.structure.files import File
 from mkdocs.utils import yaml_load
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.site.conftest import ROOT, mkdocs_build
 CHROMIUM_CANDIDATES = (os.environ.get("CHROMIUM", ""), "/usr/lib/chromium/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -60,7 +60,7 @@ MERMAID_SCRIPT = "assets/vendor/mermaid/mermaid.min.js"
 MERMAID_MARK = 'class="mermaid"'  # what pymdownx.superfences writes for a ```mermaid fence
 BUILD_TIMEOUT = 240  # seconds
 # A build of our own (benchmarks) runs the labs once and caches them (.cache/).
-BUILD_ENV = {"NO_MKDOCS_2_WARNING": "1", "LABS_CACHE": "true"}
+BUILD_ENV = {"LABS_EXECUTE": "true", "LABS_CACHE": "true"}
 # What a page without diagrams may weigh: HTML, CSS, JS and fonts, uncompressed.
 PAGE_BUDGET = 350_000  # bytes (350 kB)
 BUDGET_TYPES = ("document", "stylesheet", "script", "font")
@@ -107,15 +107,9 @@ def nav_pages(directory_urls: bool = True) -> list[str]:
 
 
 def build_site(site_dir: Path, **env: str) -> None:
-    """``mkdocs build --strict`` into site_dir; extra environment variables in env."""
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=ROOT,
-        env={**os.environ, **BUILD_ENV, **env},
-        capture_output=True,
-        text=True,
-        timeout=BUILD_TIMEOUT,
-    )
+    """``mkdocs build --strict`` into site_dir, labs executed and cached (the benchmark's
+    build); extra environment variables in env."""
+    result = mkdocs_build(ROOT, site_dir, **{**BUILD_ENV, **env})
     if result.returncode != 0:
         raise AssertionError(f"mkdocs build --strict failed:\n{result.stderr[-4000:]}")
 
@@ -274,15 +268,9 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def site_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The strictly built site, once per session: the site tests' own build (built_site in
-    tests/site/conftest.py, labs executed) where there is one, else a build of our own."""
-    try:
-        return Path(request.getfixturevalue("built_site"))
-    except pytest.FixtureLookupError:
-        site = tmp_path_factory.mktemp("site")
-        build_site(site)
-        return site
+def site_dir(built_site: Path) -> Path:
+    """The strictly built site, once per session (tests/site/conftest.py, labs executed)."""
+    return built_site
 
 
 @pytest.fixture(scope="session")
