@@ -11,7 +11,11 @@ import pytest
 
 from examples.request_response import curl_trace
 
-pytestmark = pytest.mark.skipif(shutil.which("curl") is None, reason="curl not installed")
+
+@pytest.fixture(autouse=True)
+def curl_installed() -> None:
+    """The page's curl sessions need it too: a missing curl is a failure, not a skip."""
+    assert shutil.which("curl"), "curl is needed: apt-get install curl (as .ci/run does)"
 
 
 def curl(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
