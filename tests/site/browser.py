@@ -23,8 +23,6 @@ import http.server
 import json
 import os
 import re
-import subprocess
-import sys
 import textwrap
 import threading
 from collections.abc import Callable, Iterator
@@ -38,6 +36,7 @@ from mkdocs.structure.files import File
 from mkdocs.utils import yaml_load
 
 from tests.site.conftest import ROOT, mkdocs_build
+
 CHROMIUM_CANDIDATES = (os.environ.get("CHROMIUM", ""), "/usr/lib/chromium/chromium")
 CHROMIUM_ARGS = [
     "--headless",

@@ -11,8 +11,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.site.browser import ROOT, OpenPage, SiteServer, nav_pages, snippet_region
 
 pytest_plugins = ["tests.site.browser"]
