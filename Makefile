@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-requirements
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test lint build offline new-topic clean
+.PHONY: serve test lint build offline new-topic soak clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=python3.11 (or newer)")'
@@ -33,6 +33,11 @@ offline: $(STAMP)  ## dist/backend-engineering-offline.zip: the site for file://
 	rm -rf $(DIST)/backend-engineering $(DIST)/backend-engineering-offline.zip
 	OFFLINE=true $(BIN)/mkdocs build --strict --site-dir $(DIST)/backend-engineering
 	$(BIN)/python -m zipfile -c $(DIST)/backend-engineering-offline.zip $(DIST)/backend-engineering
+
+soak: RUNS ?= 10
+soak: BUSY ?= 0
+soak: $(STAMP)  ## make soak RUNS=10 BUSY=2: the timing-sensitive tests again and again, failures per test
+	$(BIN)/python benchmarks/soak.py --runs $(RUNS) --busy $(BUSY)
 
 new-topic: $(STAMP)  ## make new-topic NAME="Push"
 	$(BIN)/python scripts/new_topic.py "$(NAME)"

@@ -4,6 +4,8 @@ A server can only answer; it cannot tell a client "a message just arrived". So a
 chat client asks "anything new?" every interval. Here a message reaches the server
 360 ms after the client starts asking every 80 ms: each earlier request is answered
 with an empty list (wasted), and the message waits on the server until the next poll.
+The client polls on a fixed schedule and the message arrives half an interval away from
+any poll, so a poll would have to be 40 ms late to change the count.
 
 >>> demo()
 a message reaches the server at t=360 ms; the client polls every 80 ms
@@ -28,26 +30,22 @@ ARRIVES_AFTER, INTERVAL = 0.360, 0.080  # seconds: when the message comes, how o
 
 # --8<-- [start:server]
 class Inbox:
-    """Messages the server holds, each with the time it arrived."""
+    """One message, which reaches the server at `arrives_at` (time.monotonic()): until
+    then the server has nothing to give. Its own clock decides, so no thread is needed."""
 
-    def __init__(self) -> None:
-        self.messages: list[tuple[float, str]] = []
-        self.lock = threading.Lock()
+    def __init__(self, text: str, arrives_at: float) -> None:
+        self.text, self.arrives_at = text, arrives_at
 
-    def post(self, text: str) -> None:
-        with self.lock:
-            self.messages.append((time.monotonic(), text))
-
-    def after(self, seen: int) -> list[tuple[float, str]]:
-        with self.lock:
-            return self.messages[seen:]
+    def after(self, seen: int) -> list[str]:
+        arrived = [self.text] if time.monotonic() >= self.arrives_at else []
+        return arrived[seen:]
 
 
 def handler_for(inbox: Inbox) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # GET /messages?after=N: the messages after the N seen
             seen = int(self.path.partition("after=")[2] or 0)
-            body = json.dumps([text for _at, text in inbox.after(seen)]).encode()
+            body = json.dumps(inbox.after(seen)).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -101,17 +99,10 @@ def run(arrives_after: float, interval: float) -> tuple[list[int], float]:
     """Poll a server that receives one message `arrives_after` seconds from now; return
     the answers and the latency (seconds from the message's arrival to the client's
     learning of it)."""
-    inbox = Inbox()
-    sender = threading.Timer(arrives_after, inbox.post, args=("hi, are you there?",))
+    inbox = Inbox("hi, are you there?", time.monotonic() + arrives_after)
     with chat_server(inbox) as (host, port):
-        sender.start()
-        try:
-            answers, learned_at = poll_until_message(host, port, interval)
-        finally:
-            sender.cancel()
-            sender.join(TIMEOUT)
-    arrived_at, _text = inbox.messages[0]
-    return answers, learned_at - arrived_at
+        answers, learned_at = poll_until_message(host, port, interval)
+    return answers, learned_at - inbox.arrives_at
 
 
 def demo(say: Callable[[str], None] = print) -> None:

@@ -25,11 +25,14 @@ import selectors
 import socket
 import threading
 import time
+from asyncio import Future
 from collections.abc import Callable
 from types import TracebackType
+from typing import TypeVar
 
 DELAYS = {"A": 0.30, "B": 0.10, "C": 0.20}  # seconds each peer takes to answer
 TIMEOUT = 5.0  # seconds; nothing here waits longer
+T = TypeVar("T")
 
 
 # --8<-- [start:receiver]
@@ -37,7 +40,7 @@ class Receiver:
     """Does reads for a caller and completes the caller's futures: a stand-in for the kernel."""
 
     def __init__(self) -> None:
-        self._submissions: queue.SimpleQueue[tuple[socket.socket, asyncio.Future[bytes]]]
+        self._submissions: queue.SimpleQueue[tuple[socket.socket, Future[bytes], Future[None]]]
         self._submissions = queue.SimpleQueue()
         self._selector = selectors.DefaultSelector()
         self._wake_r, self._wake_w = socket.socketpair()  # to interrupt select()
@@ -45,12 +48,17 @@ class Receiver:
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="receiver")
 
-    def submit(self, sock: socket.socket) -> asyncio.Future[bytes]:
-        """Queue a read of `sock`; the returned future completes when the data is there."""
-        future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
-        self._submissions.put((sock, future))
+    async def submit(self, sock: socket.socket) -> Future[bytes]:
+        """Hand a read of `sock` to the receiver. Returns once the receiver has taken it
+        (as io_uring_enter(2) returns once the kernel has consumed the submission), with a
+        future that completes when the data is there."""
+        loop = asyncio.get_running_loop()
+        taken: Future[None] = loop.create_future()
+        result: Future[bytes] = loop.create_future()
+        self._submissions.put((sock, result, taken))
         self._wake_w.send(b"!")
-        return future
+        await taken
+        return result
 
     def _run(self) -> None:
         while not self._stopping:
@@ -58,15 +66,16 @@ class Receiver:
                 if key.data is None:  # new submissions (or stop): register them
                     self._wake_r.recv(4096)
                     while not self._submissions.empty():
-                        sock, future = self._submissions.get()
-                        self._selector.register(sock, selectors.EVENT_READ, data=future)
+                        sock, result, taken = self._submissions.get()
+                        self._selector.register(sock, selectors.EVENT_READ, data=result)
+                        taken.get_loop().call_soon_threadsafe(complete, taken, None)
                     continue
-                ready, future = key.fileobj, key.data
+                ready, result = key.fileobj, key.data
                 assert isinstance(ready, socket.socket)
                 self._selector.unregister(ready)
                 data = ready.recv(64)  # ready, so this does not block
                 # the completion: hand the result to the caller's event loop
-                future.get_loop().call_soon_threadsafe(complete, future, data)
+                result.get_loop().call_soon_threadsafe(complete, result, data)
                 # --8<-- [end:receiver]
 
     def __enter__(self) -> Receiver:
@@ -84,9 +93,9 @@ class Receiver:
         self._wake_w.close()
 
 
-def complete(future: asyncio.Future[bytes], data: bytes) -> None:
+def complete(future: Future[T], value: T) -> None:
     if not future.done():  # a caller that gave up may have cancelled it
-        future.set_result(data)
+        future.set_result(value)
 
 
 def some_work(units: int = 1000) -> int:
@@ -96,17 +105,22 @@ def some_work(units: int = 1000) -> int:
     return done
 
 
-def answer_on_time(delays: dict[str, float], ends: dict[str, socket.socket]) -> threading.Thread:
-    """One thread plays every server: it answers on `ends[name]` `delays[name]` from now.
-
-    A single clock for all of them keeps their order fixed even on a busy machine.
-    """
+def answer_in_turn(
+    delays: dict[str, float], ends: dict[str, socket.socket], handled: dict[str, threading.Event]
+) -> threading.Thread:
+    """One thread plays every server: each answers `delays[name]` seconds from now, and
+    never before the previous answer's callback has run (`handled`), so the order of the
+    callbacks is the order of the delays on any machine, however busy."""
     start = time.monotonic()
 
     def run() -> None:
+        previous: threading.Event | None = None
         for name in sorted(delays, key=delays.__getitem__):
             time.sleep(max(0.0, start + delays[name] - time.monotonic()))
+            if previous is not None and not previous.wait(TIMEOUT):
+                return  # the caller stopped listening: answer no more
             ends[name].sendall(name.encode())
+            previous = handled[name]
 
     return threading.Thread(target=run)
 
@@ -116,10 +130,12 @@ async def submit_and_work(delays: dict[str, float]) -> tuple[list[tuple[str, byt
     """Submit one read per peer with a callback each, then work until all have called back."""
     caller = threading.get_ident()
     called_back: list[tuple[str, bytes, bool]] = []
+    handled = {name: threading.Event() for name in delays}  # set once its callback has run
 
-    def callback(name: str) -> Callable[[asyncio.Future[bytes]], None]:
-        def on_done(future: asyncio.Future[bytes]) -> None:
+    def callback(name: str) -> Callable[[Future[bytes]], None]:
+        def on_done(future: Future[bytes]) -> None:
             called_back.append((name, future.result(), threading.get_ident() == caller))
+            handled[name].set()  # lets the next peer answer: see answer_in_turn
 
         return on_done
 
@@ -129,8 +145,9 @@ async def submit_and_work(delays: dict[str, float]) -> tuple[list[tuple[str, byt
     try:
         with Receiver() as receiver:
             for name, (mine, _) in pairs.items():
-                receiver.submit(mine).add_done_callback(callback(name))
-            peers = answer_on_time(delays, {name: pair[1] for name, pair in pairs.items()})
+                future = await receiver.submit(mine)  # taken: no answer can get there first
+                future.add_done_callback(callback(name))
+            peers = answer_in_turn(delays, {name: pair[1] for name, pair in pairs.items()}, handled)
             peers.start()
             deadline = time.monotonic() + TIMEOUT
             while len(called_back) < len(delays) and time.monotonic() < deadline:

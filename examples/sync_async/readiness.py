@@ -43,17 +43,22 @@ class Polled(NamedTuple):
     selector: str  # the selector class the platform chose
 
 
-def answer_on_time(delays: dict[str, float], ends: dict[str, socket.socket]) -> threading.Thread:
-    """One thread plays every server: it answers on `ends[name]` `delays[name]` from now.
-
-    A single clock for all of them keeps their order fixed even on a busy machine.
-    """
+def answer_in_turn(
+    delays: dict[str, float], ends: dict[str, socket.socket], read: dict[str, threading.Event]
+) -> threading.Thread:
+    """One thread plays every server: each answers `delays[name]` seconds from now, and
+    never before the caller has read the previous answer (`read`), so the order the
+    caller reads them in is the order of the delays on any machine, however busy."""
     start = time.monotonic()
 
     def run() -> None:
+        previous: threading.Event | None = None
         for name in sorted(delays, key=delays.__getitem__):
             time.sleep(max(0.0, start + delays[name] - time.monotonic()))
+            if previous is not None and not previous.wait(TIMEOUT):
+                return  # the caller stopped reading: answer no more
             ends[name].sendall(name.encode())
+            previous = read[name]
 
     return threading.Thread(target=run)
 
@@ -63,6 +68,7 @@ def poll_until_done(delays: dict[str, float] = DELAYS) -> Polled:
     """Send one request per receiver, then work and check readiness until all answered."""
     pairs = {name: socket.socketpair() for name in delays}
     order: list[str] = []
+    read = {name: threading.Event() for name in delays}  # set once its answer is read
     readers: set[int] = set()  # which threads read an answer
     servers: threading.Thread | None = None
     work = 0
@@ -71,7 +77,7 @@ def poll_until_done(delays: dict[str, float] = DELAYS) -> Polled:
             for name, (mine, _) in pairs.items():
                 mine.setblocking(False)
                 selector.register(mine, selectors.EVENT_READ, data=name)
-            servers = answer_on_time(delays, {name: pair[1] for name, pair in pairs.items()})
+            servers = answer_in_turn(delays, {name: pair[1] for name, pair in pairs.items()}, read)
             servers.start()  # the three requests are "sent": the answers come in time
             deadline = time.monotonic() + TIMEOUT
             while len(order) < len(pairs) and time.monotonic() < deadline:
@@ -79,6 +85,7 @@ def poll_until_done(delays: dict[str, float] = DELAYS) -> Polled:
                     sock = key.fileobj
                     assert isinstance(sock, socket.socket)
                     order.append(sock.recv(64).decode())
+                    read[key.data].set()  # lets the next server answer: see answer_in_turn
                     readers.add(threading.get_ident())
                     selector.unregister(sock)
                 work += some_work()  # the caller is free between checks

@@ -1,22 +1,29 @@
-"""Polling: empty answers and latency, measured against the poll interval."""
+"""Polling: empty answers and latency, measured against the poll interval.
+
+Each message arrives half an interval away from any scheduled poll, so the counts below
+follow from the intervals: a poll would have to be that late to change them.
+"""
 
 from __future__ import annotations
+
+import math
 
 from examples.request_response import polling
 
 
 def test_polling_wastes_requests_and_delays_the_message() -> None:
-    answers, latency = polling.run(arrives_after=0.200, interval=0.050)
+    interval = 0.050
+    answers, latency = polling.run(arrives_after=4.5 * interval, interval=interval)
     assert answers[-1] == 1 and set(answers[:-1]) == {0}
     assert len(answers) >= 4  # several empty answers before the message
-    assert 0 <= latency < 1.6 * 0.050  # at most about one interval late
+    assert 0 <= latency < 2 * interval  # about one interval late, with a margin for load
 
 
-def test_polling_faster_costs_more_requests() -> None:
-    # A busy machine can delay polls; the claim must hold in one of three tries.
-    for _attempt in range(3):
-        slow, _ = polling.run(arrives_after=0.200, interval=0.080)
-        fast, _ = polling.run(arrives_after=0.200, interval=0.020)
-        if fast.count(0) >= 2 * slow.count(0):
-            return
-    raise AssertionError(f"4x faster polling: {fast.count(0)} vs {slow.count(0)} empty answers")
+def test_polling_ten_times_as_often_costs_more_empty_requests() -> None:
+    arrives_after, slow_interval, fast_interval = 0.250, 0.100, 0.010
+    slow, _ = polling.run(arrives_after, slow_interval)
+    fast, _ = polling.run(arrives_after, fast_interval)
+    # On a fixed schedule a poll is never early, so the slow client cannot ask more often
+    # than the schedule allows; the fast one asks about 25 times, a late poll or two aside.
+    assert slow.count(0) <= math.ceil(arrives_after / slow_interval)
+    assert fast.count(0) >= 2 * slow.count(0), (fast, slow)

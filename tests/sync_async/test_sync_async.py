@@ -6,9 +6,7 @@ import asyncio
 import selectors
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 
@@ -24,18 +22,6 @@ from examples.sync_async import (
     replication,
     thread_pool,
 )
-
-T = TypeVar("T")
-
-
-def best_of(tries: int, run: Callable[[], T], good: Callable[[T], bool]) -> T:
-    """The machine is shared: a timing claim gets a few tries, and must hold in one of them."""
-    result = run()
-    for _ in range(tries - 1):
-        if good(result):
-            break
-        result = run()
-    return result
 
 
 def test_a_blocking_read_moves_the_wall_clock_not_the_cpu_time() -> None:
@@ -60,6 +46,9 @@ def test_readiness_reads_answers_in_completion_order_on_one_thread() -> None:
 
 def test_completion_callbacks_run_on_the_callers_thread_in_completion_order() -> None:
     called_back, work = asyncio.run(completion.submit_and_work({"X": 0.2, "Y": 0.1}))
+    # X is submitted first: a receiver that found both sockets ready at once would report
+    # X first. Submissions taken before any answer, and X answering only once Y's
+    # callback has run, are what make the order certain on a loaded machine.
     assert [(name, data) for name, data, _ in called_back] == [("Y", b"Y"), ("X", b"X")]
     assert all(on_caller for _, _, on_caller in called_back)
     assert work > 0
@@ -82,8 +71,8 @@ def test_one_pool_thread_makes_quick_reads_wait_behind_a_blocked_one() -> None:
 
 
 def test_the_async_client_finishes_ten_50_ms_calls_at_least_3x_sooner() -> None:
-    sync_time, async_time, work = best_of(3, client_property.compare, lambda r: r[0] >= 3 * r[1])
-    assert sync_time >= 3 * async_time  # ideally 10x
+    sync_time, async_time, work = client_property.compare()
+    assert sync_time >= 3 * async_time, (sync_time, async_time)  # ideally 10x
     assert work > 0
 
 
@@ -128,8 +117,8 @@ def test_fsync_costs_more_than_write_on_a_disk() -> None:
     folder = fsync_cost.disk_folder()
     if fsync_cost.file_system(folder) in fsync_cost.IN_MEMORY:
         pytest.skip("no disk-backed folder to write in")
-    cached, synced = best_of(3, lambda: fsync_cost.append_times(folder), lambda r: r[1] >= 3 * r[0])
-    assert synced >= 3 * cached
+    cached, synced = fsync_cost.append_times(folder)
+    assert synced >= 3 * cached, (cached, synced)  # 20-30x on this project's ext4 machines
 
 
 def test_the_file_system_of_a_folder_comes_from_proc_mounts() -> None:
