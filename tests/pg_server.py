@@ -159,6 +159,8 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
 if __name__ == "__main__":  # a server to try the examples by hand; Ctrl-C stops it
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     with running_postgres() as server:
-        print(f"PostgreSQL ready: {server.dsn}", flush=True)
+        # A URI, the ready line a page's console-background waits for (tests/support/console.py).
+        uri = f"postgresql://{server.user}@{server.host}:{server.port}/{server.dbname}"
+        print(f"PostgreSQL ready: {uri}", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             signal.pause()
