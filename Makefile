@@ -5,10 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-requirements
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test lint build offline new-topic soak clean
+.PHONY: serve test lint build offline new-topic new-example soak lock clean
 
 $(STAMP): requirements.txt
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=python3.11 (or newer)")'
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11, 5) else "Python 3.11.5 or newer is needed (two pins ask for it): set PYTHON=python3.12, say")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
@@ -39,8 +39,15 @@ soak: BUSY ?= 0
 soak: $(STAMP)  ## make soak RUNS=10 BUSY=2: the timing-sensitive tests again and again, failures per test
 	$(BIN)/python benchmarks/soak.py --runs $(RUNS) --busy $(BUSY)
 
-new-topic: $(STAMP)  ## make new-topic NAME="Push"
-	$(BIN)/python scripts/new_topic.py "$(NAME)"
+new-topic: $(STAMP)  ## make new-topic NAME="Push": a topic page, its first example, nav
+	$(BIN)/python -m scripts.new_topic "$(NAME)"
+
+new-example: $(STAMP)  ## make new-example TOPIC=push NAME="Heartbeat": page, module, test, nav
+	$(BIN)/python -m scripts.new_example "$(TOPIC)" "$(NAME)"
+
+lock:  ## requirements.txt from requirements.in (keeps pins; UPGRADE=--upgrade moves them), by uv in its own venv
+	test -x /tmp/uv-venv/bin/uv || { $(PYTHON) -m venv /tmp/uv-venv && /tmp/uv-venv/bin/pip install -q uv==0.13.9; }
+	/tmp/uv-venv/bin/uv pip compile -q --python-version 3.11.5 --custom-compile-command 'make lock' $(UPGRADE) requirements.in -o requirements.txt
 
 clean:
 	rm -rf site dist .cache .mypy_cache .ruff_cache
