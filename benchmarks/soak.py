@@ -25,12 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # Whatever asserts an order, a count or a ratio that timing produces.
 TIMING_SENSITIVE = [
-    "examples/sync_async",
+    "examples/sync_vs_async",
     "examples/request_response/polling.py",
     "docs/communication-patterns",
-    "tests/sync_async",
+    "tests/sync_vs_async",
     "tests/request_response/test_polling.py",
-    "tests/request_response/test_upload_benchmark.py",
+    "tests/request_response/test_resumable_upload_benchmark.py",
 ]
 BUSY_LIMIT = 3600.0  # seconds: a busy loop never outlives this, whatever happens
 
@@ -69,7 +69,7 @@ def main() -> int:
                 report = Path(folder) / f"run-{run}.xml"
                 started = time.monotonic()
                 result = subprocess.run(
-                    [sys.executable, "-m", "pytest", "-q",
+                    [sys.executable, "-m", "pytest", "-q", "-rfE", "--tb=line",
                      f"--junitxml={report}", *targets],
                     cwd=ROOT, capture_output=True, text=True, env=os.environ,
                 )  # fmt: skip
@@ -81,6 +81,10 @@ def main() -> int:
                 summary = result.stdout.strip().splitlines()[-1:] or ["?"]
                 print(f"run {run}/{args.runs}: {summary[0]} "
                       f"({time.monotonic() - started:.0f} s)", flush=True)  # fmt: skip
+                if failed:  # pytest's one-line reasons, so a flake can be read, not only counted
+                    reasons = [line for line in result.stdout.splitlines() if line.startswith("E ")
+                               or line.startswith(("FAILED", "ERROR", "/"))]  # fmt: skip
+                    print("\n".join(f"    {line[:200]}" for line in reasons[:20]) or result.stderr)
     finally:
         for loop in loops:
             loop.terminate()

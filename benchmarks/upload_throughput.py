@@ -24,11 +24,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# Run as a script, this file sees only benchmarks/: make the project importable.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from examples.request_response.resumable_upload.client import TusClient  # noqa: E402
-from examples.request_response.upload_single import put  # noqa: E402
+from examples.request_response.resumable_upload.client import TusClient
+from examples.request_response.upload_single import put
+from tests.support import ROOT
 
 MiB = 1 << 20
 CHUNKS_MIB = (1, 4, 16)

@@ -25,10 +25,12 @@
 #   the server's `fsync()`: small chunks upload slowly;
 # - when the connection drops, the chunk in flight is lost: large chunks lose more.
 #
-# The lab uploads one file with the tus server and client the *Request-Response* page
-# shows (`examples/request_response/resumable_upload/`), once per chunk size, then again
-# with the connection cut at random points; and with the single-request upload of
-# `examples/request_response/upload_single.py`, for comparison.
+# The lab uploads one file with the tus server and client of
+# [the resumable upload](../communication-patterns/request-response/resumable-upload.md)
+# (`examples/request_response/resumable_upload/`), once per chunk size, then again with
+# the connection cut at random points; and with
+# [the single-request upload](../communication-patterns/request-response/upload-single.md)
+# (`examples/request_response/upload_single.py`), for comparison.
 
 # %% Parameters: turn them up on your own machine.
 KiB, MiB = 1 << 10, 1 << 20

@@ -23,11 +23,15 @@
 # level of waiting costs, in operations per second, on three layers:
 #
 # - a file: `write()` alone, then `write()` followed by `fsync()`, with the measuring
-#   function of `examples/sync_async/fsync_cost.py` (appends of 64 KiB);
+#   function of `examples/sync_vs_async/fsync_cost.py` (appends of 64 KiB), the example
+#   [fsync and the page cache](../communication-patterns/sync-vs-async/fsync-cost.md);
 # - SQLite in WAL mode: `PRAGMA synchronous` = `OFF`, `NORMAL`, `FULL`, with the
-#   measuring function of `examples/sync_async/async_commit_sqlite.py`;
+#   measuring function of `examples/sync_vs_async/async_commit_sqlite.py`, the example
+#   [commits in SQLite](../communication-patterns/sync-vs-async/async-commit-sqlite.md);
 # - PostgreSQL: `synchronous_commit` = `off`, `on`, with
-#   `examples/sync_async/async_commit_postgres.py`, where a server is reachable.
+#   `examples/sync_vs_async/async_commit_postgres.py`, where a server is reachable, the
+#   example
+#   [commits in PostgreSQL](../communication-patterns/sync-vs-async/async-commit-postgres.md).
 
 # %% Parameters: turn them up on your own machine.
 OPERATIONS = 500  # commits per SQLite level
@@ -65,7 +69,7 @@ except ImportError:
         raise RuntimeError("run this notebook from a clone of the project") from None
     sys.path.insert(0, str(root))
 
-from examples.sync_async import async_commit_postgres, async_commit_sqlite, fsync_cost
+from examples.sync_vs_async import async_commit_postgres, async_commit_sqlite, fsync_cost
 
 plt.rcParams.update(
     {

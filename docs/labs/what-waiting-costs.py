@@ -23,8 +23,9 @@
 # or one thread asking a selector which socket is ready) sends them all and waits about
 # L, whatever N is, until something else starts to cost.
 #
-# The server and two clients are the ones the *Synchronous vs Asynchronous* page shows
-# (`examples/sync_async/client_property.py`): `sync_client` (urllib, one call after
+# The server and two clients are the ones of the example
+# [a client property](../communication-patterns/sync-vs-async/client-property.md)
+# (`examples/sync_vs_async/client_property.py`): `sync_client` (urllib, one call after
 # another) and `async_client` (httpx on asyncio). The thread client runs `sync_client`
 # for one call on each of N threads; the plain asyncio client and the selectors client
 # are written below, in a few lines each, on the standard library.
@@ -71,7 +72,7 @@ except ImportError:
         raise RuntimeError("run this notebook from a clone of the project") from None
     sys.path.insert(0, str(root))
 
-from examples.sync_async import client_property
+from examples.sync_vs_async import client_property
 
 plt.rcParams.update(
     {

@@ -4,28 +4,10 @@ A tiny HTTP/1.1 server and a raw-socket client, both written against plain socke
 so that nothing hides the framing: the request line, the headers, the blank line
 that ends them, and a body whose length the ``Content-Length`` header announces.
 
->>> demo()
-1. client sends a request: 'POST /greet HTTP/1.1' + 4 headers + blank line + 15-byte body
-   > POST /greet HTTP/1.1
-   > Host: 127.0.0.1:...
-   > Content-Type: application/json
-   > Content-Length: 15
-   > Connection: close
-   >
-   > {"name": "Ada"}
-2. server parses the request: method='POST' path='/greet' Content-Length=15
-3. server processes the request: deserializes {"name": "Ada"} and builds a reply
-4. server sends a response: 'HTTP/1.1 200 OK' + 3 headers + blank line + 26-byte body
-   < HTTP/1.1 200 OK
-   < Content-Type: application/json
-   < Content-Length: 26
-   < Connection: close
-   <
-   < {"greeting": "Hello, Ada"}
-5. client parses the response and consumes it: status=200 body={'greeting': 'Hello, Ada'}
+Run it: ``python anatomy.py``. Its page shows what it prints.
 
-Lines starting ``>`` are what the client wrote to the socket and ``<`` what the
-server wrote back, one per CRLF-terminated line, as ``curl -v`` shows them.
+>>> build_message("GET / HTTP/1.1", {"Host": "example.test"}, b"")
+b'GET / HTTP/1.1\\r\\nHost: example.test\\r\\n\\r\\n'
 """
 
 from __future__ import annotations

@@ -4,31 +4,11 @@ One tiny HTTP server answers the same question ("which book has id 1?") in three
 styles: a REST resource as JSON, a SOAP 1.2 envelope, and a GraphQL query. Only
 the bodies change; each is one request and one response.
 
->>> demo()
---- REST: the URL names the resource, the method says what to do
-> GET /books/1
-< 200 application/json
-< {"id": 1, "title": "Dune", "author": "Frank Herbert"}
---- SOAP: an XML envelope whose body names the operation
-> POST /soap  (application/soap+xml)
-> <soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope">
->   <soap:Body>
->     <GetBook xmlns="urn:example:books"><id>1</id></GetBook>
->   </soap:Body>
-> </soap:Envelope>
-< 200 application/soap+xml
-< <soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope">
-<   <soap:Body>
-<     <GetBookResponse xmlns="urn:example:books">
-<       <title>Dune</title><author>Frank Herbert</author>
-<     </GetBookResponse>
-<   </soap:Body>
-< </soap:Envelope>
---- GraphQL: one endpoint, the query picks the fields
-> POST /graphql  (application/json)
-> {"query": "{ book(id: 1) { title } }"}
-< 200 application/json
-< {"data": {"book": {"title": "Dune"}}}
+Run it: ``python api_payloads.py`` (all three), or name the styles:
+``python api_payloads.py rest graphql``. Its page shows what it prints.
+
+>>> graphql("/graphql", b'{"query": "{ book(id: 1) { author } }"}')
+('application/json', b'{"data": {"book": {"author": "Frank Herbert"}}}')
 """
 
 from __future__ import annotations
@@ -36,6 +16,7 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import sys
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
@@ -162,4 +143,7 @@ def demo(
 
 
 if __name__ == "__main__":
-    demo()
+    chosen = sys.argv[1:] or list(REQUESTS)  # the styles named on the command line, or all
+    if unknown := sorted(set(chosen) - set(REQUESTS)):
+        sys.exit(f"unknown style {unknown[0]!r}: choose from {', '.join(REQUESTS)}")
+    demo(chosen)

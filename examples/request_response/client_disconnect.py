@@ -6,10 +6,15 @@ step. The noticing server checks the socket between steps (is it readable, and
 does a peek read the end of the stream?) and stops at the first check after the
 client has gone.
 
->>> demo()
-each server does 10 steps of 20 ms; the client leaves while step 4 runs
-naive server:    10 of 10 steps done, 6 started after the client left; answer written to nobody
-noticing server:  4 of 10 steps done, 0 started after the client left; disconnect seen, stopped
+Run it: ``python client_disconnect.py``. Its page shows what it prints.
+
+>>> server_end, client_end = socket.socketpair()
+>>> client_is_gone(server_end)
+False
+>>> client_end.close()
+>>> client_is_gone(server_end)
+True
+>>> server_end.close()
 """
 
 from __future__ import annotations

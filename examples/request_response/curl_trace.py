@@ -1,10 +1,11 @@
 """A small page to fetch with ``curl --trace``, and the same trace made in Python.
 
-``--port 8081`` serves the page on 127.0.0.1 until stopped (it prints one line when
-ready); ``--fetch URL`` gets a URL with ``http.client`` over a socket that dumps
-every byte it sends and receives the way ``curl --trace`` does: a header line with
-the size, then offset, 16 bytes in hex, and the same bytes as ASCII (``.`` for the
-others, such as CR and LF). With no option it does both, on a free port.
+``--port PORT`` serves the page on 127.0.0.1 until stopped (0 picks a free port; the
+first line printed names the URL). ``--fetch URL`` gets a URL with ``http.client`` over
+a socket that dumps every byte it sends and receives the way ``curl --trace`` does: a
+header line with the size, then offset, 16 bytes in hex, and the same bytes as ASCII
+(``.`` for the others, such as CR and LF). With no option it does both, on a free port.
+Its page shows a session with curl and one with ``--fetch``.
 
 >>> print(dump("=> Send", b"GET / HTTP/1.1\\r\\nHost: example\\r\\n\\r\\n"))
 => Send, 33 bytes (0x21)

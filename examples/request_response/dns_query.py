@@ -5,15 +5,10 @@ name as length-prefixed labels, QTYPE A, QCLASS IN), sent to a tiny responder on
 loopback that answers from a small table. The client matches the answer's ID to
 its query's and reads the answer, whose name is a compression pointer.
 
->>> demo()
-query  30 bytes: id=0x2b1d flags=0x0100 (RD) qd=1 an=0; question example.test. A IN
-  2b 1d 01 00 00 01 00 00 00 00 00 00 07 65 78 61 6d 70 6c 65 04 74 65 73 74 00 00 01 00 01
-answer 46 bytes: id=0x2b1d (matches the query) flags=0x8500 (QR AA RD) rcode=0 an=1
-  name c0 0c = pointer to offset 12 = example.test.
-  example.test. 300 IN A 192.0.2.10
-query  27 bytes: id=0x2b1e flags=0x0100 (RD) qd=1 an=0; question nope.test. A IN
-answer 27 bytes: id=0x2b1e (matches the query) flags=0x8503 (QR AA RD) rcode=3 an=0
-  NXDOMAIN: no such name
+Run it: ``python dns_query.py``. Its page shows what it prints.
+
+>>> encode_name("example.test.")
+b'\\x07example\\x04test\\x00'
 """
 
 from __future__ import annotations

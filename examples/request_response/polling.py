@@ -7,11 +7,12 @@ with an empty list (wasted), and the message waits on the server until the next 
 The client polls on a fixed schedule and the message arrives half an interval away from
 any poll, so a poll would have to be 40 ms late to change the count.
 
->>> demo()
-a message reaches the server at t=360 ms; the client polls every 80 ms
-polls: 0 0 0 0 0 1   (0 = empty answer, 1 = one new message)
-6 requests, 5 of them answered with nothing
-the client learned of the message ... ms after it arrived (up to one interval)
+Run it: ``python polling.py``. Its page shows what it prints.
+
+>>> Inbox("hi", arrives_at=time.monotonic() + 60).after(seen=0)  # not arrived yet
+[]
+>>> Inbox("hi", arrives_at=time.monotonic()).after(seen=0)
+['hi']
 """
 
 from __future__ import annotations

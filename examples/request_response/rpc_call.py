@@ -5,32 +5,11 @@ twice. First by hand, with ``http.client``, to see the XML bodies on the wire;
 then through ``xmlrpc.client.ServerProxy``, where the same exchange looks like a
 local function call.
 
->>> demo()
-> POST /RPC2 HTTP/1.1  (Content-Type: text/xml)
-> <?xml version='1.0'?>
-> <methodCall>
-> <methodName>add</methodName>
-> <params>
-> <param>
-> <value><int>2</int></value>
-> </param>
-> <param>
-> <value><int>3</int></value>
-> </param>
-> </params>
-> </methodCall>
-< HTTP/1.0 200 OK  (Content-Type: text/xml)
-< <?xml version='1.0'?>
-< <methodResponse>
-< <params>
-< <param>
-< <value><int>5</int></value>
-< </param>
-< </params>
-< </methodResponse>
-by hand: add(2, 3) = 5
-through a proxy: proxy.add(2, 3) = 5
-a remote error comes back as a response too: Fault 1: "<class 'TypeError'>:..."
+Run it: ``python rpc_call.py``. Its page shows what it prints.
+
+>>> with rpc_server() as (host, port):
+...     call_by_hand(host, port, say=lambda line: None)
+5
 """
 
 from __future__ import annotations

@@ -3,13 +3,15 @@
 ``POST /jobs`` does not do the job: it records it, queues it for a worker thread and
 answers at once with ``202 Accepted``, the job's id and a ``Location`` header to ask
 about it. The client then polls ``GET /jobs/<id>`` and sees the status change:
-queued, running, done. The worker takes 200 ms per job; the client polls every 20 ms.
+queued, running, done. The worker takes ``WORK`` seconds per job; the client polls
+every ``POLL`` seconds.
 
->>> demo()
-POST /jobs -> 202 Accepted, Location: /jobs/1, body: {"id": 1, "status": "queued"}
-answered before the job ran: True
-client polled GET /jobs/1 and saw: queued -> running -> done
-result: {"id": 1, "status": "done", "result": "report for 1"}
+Run it: ``python backend_jobs.py``. Its page shows what it prints. A job nobody
+submitted is not found:
+
+>>> with Jobs() as server:
+...     request(server.server_port, "GET", "/jobs/7")[0]
+404
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
+# --8<-- [start:timing]
 WORK = 0.2  # seconds the worker spends on one job
 POLL = 0.02  # seconds between two status requests
+# --8<-- [end:timing]
 TIMEOUT = 5.0  # seconds; no request or wait here lasts longer
 
 

@@ -1,19 +1,17 @@
 """Synchronous I/O: the caller blocks in a read and the OS takes it off the CPU.
 
 The caller owns a work counter. It counts some work, then reads from a socket whose
-other end answers after 150 ms. While the read blocks the counter cannot move: the
+other end answers after ``DELAY`` seconds. While the read blocks the counter cannot move: the
 caller executes no code. The operating system's own accounting shows why: the wall
 clock moves, the thread's CPU time (``time.thread_time``) hardly does, the kernel
 reports the thread as sleeping (``State: S`` in ``/proc``), and it counts voluntary
 context switches: the thread gave the CPU away until the answer came.
 
->>> demo()
-caller counted work before the call: 100000 units
-caller blocks in recv() ... the answer: b'answer'
-work done while blocked: 0 units
-caller's state in /proc while blocked: S (sleeping)
-wall clock moved at least 10x more than the thread's CPU time: True
-voluntary context switches during the read: at least 1: True
+Run it: ``python blocking_read.py``. Its page shows what it prints. A thread that
+looks at itself finds itself running:
+
+>>> thread_state(threading.get_native_id())
+'R (running)'
 """
 
 from __future__ import annotations

@@ -1,20 +1,17 @@
 """Asynchronous I/O by completion: the receiver calls back when it is done (io_uring's model).
 
-The caller submits three reads, hangs a callback on the future each submission
-returns, and goes back to work. It never asks whether a read is ready and never waits
-for one: the receiver does the reads and completes the futures, and the event loop
-runs each callback on the caller's own thread, in the order the reads finished.
+The caller submits three reads, hangs a callback on each submission's future and goes
+back to work: it never asks whether a read is ready, never waits for one. The receiver
+does the reads and completes the futures; the event loop runs each callback on the
+caller's own thread, in the order the reads finished. Python's standard library has no
+io_uring binding: one thread with its own selector stands in for the kernel, which with
+io_uring does the reads itself and posts each completion on a ring (see io_uring(7)).
 
-Python's standard library has no io_uring binding. Here the receiver, one thread with
-its own selector, stands in for the kernel, which with io_uring performs the reads
-itself and posts each completion on a ring the program reads (see io_uring(7)).
+Run it: ``python completion.py``. Its page shows what it prints. Submitted first,
+called back last, on the caller's thread:
 
->>> demo()
-submitted: A (300 ms), B (100 ms), C (200 ms); the caller went back to work
-callback: B completed with b'B' (ran on the caller's thread: True)
-callback: C completed with b'C' (ran on the caller's thread: True)
-callback: A completed with b'A' (ran on the caller's thread: True)
-work done while the reads were in flight: more than 0 units: True
+>>> asyncio.run(submit_and_work({"X": 0.02, "Y": 0.01}))[0]
+[('Y', b'Y', True), ('X', b'X', True)]
 """
 
 from __future__ import annotations
@@ -27,12 +24,12 @@ import threading
 import time
 from asyncio import Future
 from collections.abc import Callable
-from types import TracebackType
-from typing import TypeVar
+from functools import partial
+from typing import Any
 
 DELAYS = {"A": 0.30, "B": 0.10, "C": 0.20}  # seconds each peer takes to answer
 TIMEOUT = 5.0  # seconds; nothing here waits longer
-T = TypeVar("T")
+Submission = tuple[socket.socket, Future[bytes], Future[None]]  # what to read, and two futures
 
 
 # --8<-- [start:receiver]
@@ -40,8 +37,7 @@ class Receiver:
     """Does reads for a caller and completes the caller's futures: a stand-in for the kernel."""
 
     def __init__(self) -> None:
-        self._submissions: queue.SimpleQueue[tuple[socket.socket, Future[bytes], Future[None]]]
-        self._submissions = queue.SimpleQueue()
+        self._submissions: queue.SimpleQueue[Submission] = queue.SimpleQueue()
         self._selector = selectors.DefaultSelector()
         self._wake_r, self._wake_w = socket.socketpair()  # to interrupt select()
         self._selector.register(self._wake_r, selectors.EVENT_READ, data=None)
@@ -49,9 +45,8 @@ class Receiver:
         self._thread = threading.Thread(target=self._run, name="receiver")
 
     async def submit(self, sock: socket.socket) -> Future[bytes]:
-        """Hand a read of `sock` to the receiver. Returns once the receiver has taken it
-        (as io_uring_enter(2) returns once the kernel has consumed the submission), with a
-        future that completes when the data is there."""
+        """Hand a read of `sock` to the receiver; once it is taken (as io_uring_enter(2)
+        returns once the kernel consumed the submission), return the future of its data."""
         loop = asyncio.get_running_loop()
         taken: Future[None] = loop.create_future()
         result: Future[bytes] = loop.create_future()
@@ -82,27 +77,17 @@ class Receiver:
         self._thread.start()
         return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self._stopping = True
         self._wake_w.send(b"!")
         self._thread.join(TIMEOUT)
-        self._selector.close()
-        self._wake_r.close()
-        self._wake_w.close()
+        for closable in (self._selector, self._wake_r, self._wake_w):
+            closable.close()
 
 
-def complete(future: Future[T], value: T) -> None:
+def complete(future: Future[Any], value: object) -> None:
     if not future.done():  # a caller that gave up may have cancelled it
         future.set_result(value)
-
-
-def some_work(units: int = 1000) -> int:
-    done = 0
-    for _ in range(units):
-        done += 1
-    return done
 
 
 def answer_in_turn(
@@ -132,12 +117,9 @@ async def submit_and_work(delays: dict[str, float]) -> tuple[list[tuple[str, byt
     called_back: list[tuple[str, bytes, bool]] = []
     handled = {name: threading.Event() for name in delays}  # set once its callback has run
 
-    def callback(name: str) -> Callable[[Future[bytes]], None]:
-        def on_done(future: Future[bytes]) -> None:
-            called_back.append((name, future.result(), threading.get_ident() == caller))
-            handled[name].set()  # lets the next peer answer: see answer_in_turn
-
-        return on_done
+    def on_done(name: str, future: Future[bytes]) -> None:  # the callback
+        called_back.append((name, future.result(), threading.get_ident() == caller))
+        handled[name].set()  # lets the next peer answer: see answer_in_turn
 
     pairs = {name: socket.socketpair() for name in delays}
     peers: threading.Thread | None = None
@@ -146,12 +128,13 @@ async def submit_and_work(delays: dict[str, float]) -> tuple[list[tuple[str, byt
         with Receiver() as receiver:
             for name, (mine, _) in pairs.items():
                 future = await receiver.submit(mine)  # taken: no answer can get there first
-                future.add_done_callback(callback(name))
+                future.add_done_callback(partial(on_done, name))
             peers = answer_in_turn(delays, {name: pair[1] for name, pair in pairs.items()}, handled)
             peers.start()
             deadline = time.monotonic() + TIMEOUT
             while len(called_back) < len(delays) and time.monotonic() < deadline:
-                work += some_work()  # the caller's own work ...
+                for _ in range(1000):  # the caller's own work ...
+                    work += 1
                 await asyncio.sleep(0)  # ... and a moment for the loop to run callbacks
     finally:
         if peers is not None:

@@ -6,11 +6,11 @@ them). ``fsync()`` is the synchronous call: it returns only when the device has 
 data. The file is created in the current folder, or in the first folder that is not
 in memory (tmpfs, ramfs), since there fsync has no disk to wait for.
 
->>> demo()
-file system: ... (not in memory: True)
-20 appends of 64 KiB with write() alone, then 20 with write() + fsync()
-fsync made an append at least 3x slower (medians): True
-Dirty: ... kB in /proc/meminfo (written, not yet on disk)
+Run it: ``python fsync_cost.py``. Its page shows what it prints. The file system
+of a folder, as /proc/mounts names it:
+
+>>> file_system(Path("/proc"))
+'proc'
 """
 
 from __future__ import annotations

@@ -5,13 +5,11 @@ yet. Creating it does not wait; awaiting it suspends only the coroutine that awa
 and lets the event loop run other tasks; whoever resolves it wakes the awaiter up.
 The steps print in the order they happen, which the event loop makes deterministic.
 
->>> demo()
-1. caller creates a future: pending
-2. caller creates a task that will resolve it: task started yet: False
-3. caller awaits the future: the caller is suspended
-4. task runs while the caller waits, and resolves the future with 42
-5. caller resumes with 42
-6. the future is now: done
+Run it: ``python futures_order.py``. Its page shows what it prints. The awaiting
+coroutine gets what the task put in the future:
+
+>>> asyncio.run(create_await_resolve(say=lambda line: None))
+42
 """
 
 from __future__ import annotations

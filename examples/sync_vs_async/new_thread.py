@@ -5,11 +5,12 @@ that thread, not the caller. The caller keeps counting work and learns the answe
 when the thread hands it over (here through a queue it checks between slices of work).
 This is what Node.js's libuv thread pool and Python's ``asyncio.to_thread`` do.
 
->>> demo()
-caller starts a thread to do the blocking read (150 ms)
-the thread blocked in recv(), the caller did not: True
-answer handed back to the caller: b'answer'
-work done while waiting: more than 0 units: True
+Run it: ``python new_thread.py``. Its page shows what it prints. The answer, and
+whether a thread other than the caller's blocked for it:
+
+>>> answer, _work, elsewhere = read_on_a_thread(delay=0.01)
+>>> answer, elsewhere
+(b'answer', True)
 """
 
 from __future__ import annotations

@@ -7,12 +7,10 @@ sockets the OS says are readable. Answers come back in the order the receivers f
 not the order they were asked, and the caller's work counter keeps counting meanwhile.
 One thread stands in for the three servers, of different speeds.
 
->>> demo()
-selector: ...Selector
-sent in order: A (300 ms), B (100 ms), C (200 ms)
-answers in completion order: B, C, A
-threads the caller used: 1
-work done while waiting: more than 0 units: True
+Run it: ``python readiness.py``. Its page shows what it prints. Asked first, answered last:
+
+>>> poll_until_done({"X": 0.02, "Y": 0.01}).order
+['Y', 'X']
 """
 
 from __future__ import annotations
@@ -24,7 +22,9 @@ import time
 from collections.abc import Callable
 from typing import NamedTuple
 
+# --8<-- [start:delays]
 DELAYS = {"A": 0.30, "B": 0.10, "C": 0.20}  # seconds each receiver takes to answer
+# --8<-- [end:delays]
 TIMEOUT = 5.0  # seconds; the caller gives up after this
 
 

@@ -1,7 +1,8 @@
 """Asynchronous vs synchronous replication: when may the primary say "committed"?
 
-A primary keeps the data and ships every write to a replica over a link with 30 ms of
-latency each way (a thread stands in for the network and the replica).
+A primary keeps the data and ships every write to a replica over a link with
+``LATENCY`` seconds of latency each way (a thread stands in for the network and the
+replica).
 
 With an asynchronous ack the primary answers once its own copy has the write. A read
 on the replica right after is stale, and if the primary dies before the write crosses
@@ -9,12 +10,13 @@ the link, a write the client was told had succeeded is gone: the replica promote
 its place never got it. With a synchronous ack the primary answers only after the
 replica confirms: the write survives the primary, and every write pays the round trip.
 
->>> demo()
-start: primary and replica both have balance = 100
-async ack: committed; replica reads balance = 100 (stale: True)
-async ack, then the primary dies: promoted replica has balance = 100 (acknowledged write lost: True)
-sync ack: committed; replica reads balance = 150 (stale: False)
-sync ack took at least 10x longer than async ack (the replica's round trip): True
+Run it: ``python replication.py``. Its page shows what it prints. Once a synchronous
+write returns, the replica has it:
+
+>>> replica = Replica()
+>>> Primary(replica).write("balance", 150, synchronous=True).is_set(), replica.data
+(True, {'balance': 150})
+>>> replica.close()
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ import threading
 import time
 from collections.abc import Callable
 
+# --8<-- [start:latency]
 LATENCY = 0.03  # seconds one way between primary and replica
+# --8<-- [end:latency]
 TIMEOUT = 5.0  # seconds; no wait here lasts longer
 
 Message = tuple[str, int, float, threading.Event]  # key, value, sent at, ack

@@ -22,7 +22,8 @@ import pytest
 from mkdocs.config import load_config
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import ROOT
+
 LABS = ROOT / "docs" / "labs"
 CELL_TIMEOUT = 120  # seconds for one cell; a lab takes well under 20 s in all
 FIGURES = {  # lab -> how many figures (image/png outputs) it draws

@@ -60,8 +60,18 @@ def test_client_rejects_an_answer_with_another_id() -> None:
             thread.join(2)
 
 
-def test_demo_finds_the_address() -> None:
-    lines: list[str] = []
-    dns.demo(lines.append)
-    assert "  example.test. 300 IN A 192.0.2.10" in lines
-    assert "  NXDOMAIN: no such name" in lines
+def test_the_responder_answers_each_name_of_its_table_over_udp() -> None:
+    stop = threading.Event()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.settimeout(0.05)
+        server = threading.Thread(target=dns.serve, args=(sock, stop))
+        server.start()
+        try:
+            for query_id, (name, address) in enumerate(dns.TABLE.items(), start=1):
+                lines: list[str] = []
+                dns.resolve(sock.getsockname(), query_id, name, lines.append)
+                assert lines[-1] == f"  {name} 300 IN A {address}"
+        finally:
+            stop.set()
+            server.join(2)

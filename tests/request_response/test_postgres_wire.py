@@ -59,6 +59,14 @@ def test_live_server_sends_what_the_page_replays(postgres: PostgresServer) -> No
     assert "< S ParameterStatus: client_encoding = 'UTF8'" in live
 
 
+def test_replay_runs_the_same_conversation_without_a_server() -> None:
+    result = run("--replay", "--port", "1")  # nothing listens on port 1: not asked
+    assert result.returncode == 0 and result.stderr == ""
+    recorded: list[str] = []
+    replay(recorded.append)
+    assert result.stdout.splitlines() == recorded
+
+
 def test_server_error_is_reported_without_traceback(postgres: PostgresServer) -> None:
     result = run("--port", str(postgres.port), "--user", "nobody", "--dbname", "postgres")
     assert result.returncode == 1

@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.site.conftest import mkdocs_build
+from tests.support.site import mkdocs_build
 
-PAGE = Path("docs/communication-patterns/request-response.md")
+PAGE = Path("docs/communication-patterns/request-response/anatomy.md")
 EXAMPLE = Path("examples/request_response/anatomy.py")
 
 
@@ -30,8 +30,8 @@ def edit(file: Path, old: str, new: str) -> None:
 
 
 def test_the_real_site_builds_strictly(built_site: Path) -> None:
-    html = (built_site / "communication-patterns" / "request-response" / "index.html").read_text()
-    assert "read_message" in html  # the included example is on the page
+    page = built_site / "communication-patterns" / "request-response" / "anatomy" / "index.html"
+    assert "read_message" in page.read_text()  # the included example is on the page
 
 
 def test_a_wrong_snippet_path_fails_the_build(project_copy: Path, tmp_path: Path) -> None:
@@ -42,21 +42,25 @@ def test_a_wrong_snippet_path_fails_the_build(project_copy: Path, tmp_path: Path
 
 
 def test_a_link_to_a_missing_anchor_fails_the_build(project_copy: Path, tmp_path: Path) -> None:
-    edit(project_copy / PAGE, "(sync-vs-async.md)", "(sync-vs-async.md#no-such-heading)")
+    edit(
+        project_copy / PAGE,
+        "(../sync-vs-async/index.md)",
+        "(../sync-vs-async/index.md#no-such-heading)",
+    )
     result = mkdocs_build(project_copy, tmp_path / "site")
     assert result.returncode != 0
     assert "no-such-heading" in result.stderr
 
 
 def test_a_link_to_a_missing_page_fails_the_build(project_copy: Path, tmp_path: Path) -> None:
-    edit(project_copy / PAGE, "(sync-vs-async.md)", "(no-such-page.md)")
+    edit(project_copy / PAGE, "(../sync-vs-async/index.md)", "(no-such-page.md)")
     result = mkdocs_build(project_copy, tmp_path / "site")
     assert result.returncode != 0
     assert "no-such-page.md" in result.stderr
 
 
 def test_a_changed_doctest_output_fails_the_tests(project_copy: Path) -> None:
-    edit(project_copy / EXAMPLE, "body={'greeting': 'Hello, Ada'}\n", "body={'greeting': 'Hi'}\n")
+    edit(project_copy / EXAMPLE, "Host: example.test\\\\r\\\\n\\\\r\\\\n'", "Host: example.test'")
     result = pytest_in(project_copy, EXAMPLE)
     assert result.returncode == 1, result.stdout
     assert "1 failed" in result.stdout

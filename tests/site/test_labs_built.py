@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.site.browser import nav_pages
-from tests.site.conftest import ROOT
+from tests.support import ROOT
 
 
 def test_every_lab_page_is_executed_and_links_its_notebook(built_site: Path) -> None:

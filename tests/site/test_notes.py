@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.site.conftest import ROOT
+from tests.support import ROOT
 
 NOTES = Path(__file__).with_name("notes.txt")
 PAGES = [  # the nav's order, where the notes' lines live
     "docs/index.md",
     "docs/communication-patterns/index.md",
-    "docs/communication-patterns/request-response.md",
-    "docs/communication-patterns/sync-vs-async.md",
+    "docs/communication-patterns/request-response/index.md",
+    "docs/communication-patterns/sync-vs-async/index.md",
 ]
 
 
@@ -58,7 +58,7 @@ def test_every_notes_line_is_on_the_site_in_order() -> None:
 
 
 def test_a_dropped_line_is_reported(project_copy: Path) -> None:
-    page = project_copy / "docs" / "communication-patterns" / "sync-vs-async.md"
+    page = project_copy / "docs" / "communication-patterns" / "sync-vs-async" / "index.md"
     page.write_text(page.read_text().replace("- Asynchronous replication\n", ""))
     assert missing_or_out_of_order(read_pages(project_copy)) == [
         "missing: Asynchronous replication"
@@ -66,7 +66,7 @@ def test_a_dropped_line_is_reported(project_copy: Path) -> None:
 
 
 def test_a_line_moved_out_of_order_is_reported(project_copy: Path) -> None:
-    page = project_copy / "docs" / "communication-patterns" / "request-response.md"
+    page = project_copy / "docs" / "communication-patterns" / "request-response" / "index.md"
     page.write_text(
         page.read_text().replace(
             "- Notification service\n- Chatting application\n",

@@ -46,7 +46,7 @@ def test_demo_leaves_nothing_behind(
     (tmp_path / "cwd").mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     monkeypatch.chdir(tmp_path / "cwd")
-    module = importlib.import_module(f"examples.sync_async.{name}")
+    module = importlib.import_module(f"examples.sync_vs_async.{name}")
     lines: list[str] = []
     module.demo(say=lines.append)
     assert lines, "the demo printed nothing"

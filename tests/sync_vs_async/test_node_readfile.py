@@ -1,30 +1,22 @@
-"""The Node.js example runs, and prints what the page shows.
+"""The Node.js script of the thread-pool page (thread-pool.md): its claims, and its cleanup.
 
+What it prints is on the page, as two shell sessions that the page's tests run and
+compare (``UV_THREADPOOL_SIZE=4`` and ``=1``); this file checks the claims themselves.
 Skips where no `node` is installed, unless REQUIRE_NODE=1 (CI sets it): then it fails.
-The page's Node.js tab shows each command in a ```bash block followed by its output in
-a ```text block; this test runs the command from the project's root and checks every
-line (``...`` matches anything), as the console blocks of the other pages are checked.
 """
 
 from __future__ import annotations
 
-import doctest
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = "examples/sync_async/node/readfile.js"
-PAGE = ROOT / "docs" / "communication-patterns" / "sync-vs-async.md"
-SHOWN = re.compile(
-    r"```bash\n(?P<indent>[ \t]*)(?P<command>UV_THREADPOOL_SIZE=\d node \S+)\n[ \t]*```\n"
-    r"\s*```text\n(?P<output>.*?)[ \t]*```",
-    re.DOTALL,
-)
+from tests.support import ROOT
+
+SCRIPT = "examples/sync_vs_async/node/readfile.js"
 
 
 def node() -> str:
@@ -53,18 +45,6 @@ def test_the_main_loop_runs_while_the_pool_reads_and_one_thread_serializes() -> 
     assert "the quick reads waited behind the blocked one: true" in one
     for output in (four, one):
         assert "main loop kept running meanwhile (at least 5 ticks): true" in output
-
-
-def test_the_page_shows_what_the_script_prints() -> None:
-    shown = list(SHOWN.finditer(PAGE.read_text(encoding="utf-8")))
-    assert len(shown) == 2, "the page should show the script run with pool sizes 4 and 1"
-    for block in shown:
-        pool_size = int(block["command"].split("=")[1].split()[0])
-        want = "".join(
-            line.removeprefix(block["indent"]) + "\n" for line in block["output"].splitlines()
-        )
-        got = run(pool_size)
-        assert doctest.OutputChecker().check_output(want, got, doctest.ELLIPSIS), (want, got)
 
 
 def test_no_fifo_folder_is_left_in_the_temp_dir() -> None:

@@ -1,4 +1,8 @@
-"""Serve tus uploads: ``python -m examples.request_response.resumable_upload --port 8080``."""
+"""Serve tus uploads: ``python -m examples.request_response.resumable_upload``.
+
+With ``--port 0`` the system picks a free port; the first line on stdout names the real
+one, as ``http://127.0.0.1:<port>/files/``, once the server accepts connections.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from .server import TusServer
 def main() -> None:
     parser = argparse.ArgumentParser(description="a tus 1.0.0 upload server")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8080, help="0 picks a free port")
+    parser.add_argument("--port", type=int, default=0, help="0 (the default) picks a free port")
     parser.add_argument("--dir", type=Path, default=Path("uploads"), help="where uploads live")
     args = parser.parse_args()
     stop = threading.Event()

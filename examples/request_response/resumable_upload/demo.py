@@ -4,24 +4,8 @@ Each chunk carries its sha1 (``Upload-Checksum``), so the server keeps a chunk w
 not at all: after the drop, ``HEAD`` answers the offset of the last whole chunk, and
 the client re-sends only the part of one chunk that was in flight.
 
->>> demo()
-tus upload of a 10,000,000-byte image in 1,048,576-byte chunks, sha1 on each
-POST /files/ -> 201 Created, Location: http://127.0.0.1:.../files/...
-PATCH Upload-Offset: 0 -> 204, Upload-Offset: 1048576
-PATCH Upload-Offset: 1048576 -> 204, Upload-Offset: 2097152
-PATCH Upload-Offset: 2097152 -> 204, Upload-Offset: 3145728
-PATCH Upload-Offset: 3145728 -> 204, Upload-Offset: 4194304
-PATCH Upload-Offset: 4194304 -> 204, Upload-Offset: 5242880
-PATCH Upload-Offset: 5242880 -> connection dropped after 6,000,000 bytes sent
-HEAD -> 200, Upload-Offset: 5242880
-PATCH Upload-Offset: 5242880 -> 204, Upload-Offset: 6291456
-PATCH Upload-Offset: 6291456 -> 204, Upload-Offset: 7340032
-PATCH Upload-Offset: 7340032 -> 204, Upload-Offset: 8388608
-PATCH Upload-Offset: 8388608 -> 204, Upload-Offset: 9437184
-PATCH Upload-Offset: 9437184 -> 204, Upload-Offset: 10000000
-GET the upload back -> 200, sha256 identical: True
-bytes sent in total: 10,757,120 (757,120 re-sent = 0.72 chunk)
-one request dropped at the same point: 16,000,000 (6,000,000 re-sent)
+Run it: ``python -m resumable_upload.demo`` from the folder that holds the package.
+Its page shows what it prints.
 """
 
 from __future__ import annotations

@@ -1,27 +1,26 @@
-"""A tus 1.0.0 server: core, creation, checksum and termination, on the standard library."""
+"""A tus 1.0.0 server on http.server: routing, the common headers, and the server's life.
+
+A request is checked here (Content-Length, Tus-Resumable, the upload id) and routed by
+method to its handler in ``handlers.py``; the uploads themselves live in ``store.py``.
+"""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
-import re
 import socket
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
 
+from .handlers import DIGITS, TusHandlers
 from .store import CHECKSUMS, UPLOAD_ID, Store
 
 TIMEOUT = 10.0  # seconds a connection may stay silent, and a PATCH may wait for a lock
 MAX_SIZE = 1 << 30  # Tus-Max-Size: the largest upload, 1 GiB
-MAX_CHUNK = 64 << 20  # the largest PATCH body, 64 MiB
 MAX_HEADERS = 16 * 1024  # bytes of request headers, all together
-DIGITS = re.compile(r"[0-9]{1,18}")  # a non-negative integer, and nothing else
-METADATA_PAIR = re.compile(r"[^\s,]+( [A-Za-z0-9+/]*={0,2})?")
 OPTIONS = {
     "Tus-Version": "1.0.0",
     "Tus-Extension": "creation,checksum,termination",
@@ -43,7 +42,7 @@ class TusHTTPServer(ThreadingHTTPServer):
 
 
 # --8<-- [start:handler]
-class Handler(BaseHTTPRequestHandler):
+class Handler(TusHandlers):
     protocol_version = "HTTP/1.1"  # keep-alive: one connection carries every chunk
     default_request_version = "HTTP/1.0"  # no HTTP/0.9: even garbage gets a status line
     server: TusHTTPServer
@@ -63,19 +62,6 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # quiet: a course example, not a production log
-
-    def reply(self, status: int, headers: dict[str, str] | None = None, text: str = "") -> None:
-        body = text.encode() if self.command != "HEAD" else b""
-        self.send_response(status, "Checksum Mismatch" if status == 460 else None)
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        if status != 204:
-            self.send_header("Content-Length", str(len(body)))
-        if self.unread:  # a body we did not read: the connection cannot be reused
-            self.send_header("Connection", "close")
-            self.close_connection = True
-        self.end_headers()
-        self.wfile.write(body)
 
     def do_OPTIONS(self) -> None:
         self.dispatch()
@@ -107,97 +93,6 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(405, {"Allow": "HEAD, PATCH, DELETE, GET"})
         return actions[method](upload_id)
         # --8<-- [end:handler]
-
-    # --8<-- [start:create]
-    def create(self) -> None:
-        length = self.headers.get("Upload-Length", "")
-        metadata = self.headers.get("Upload-Metadata", "").strip()
-        if not DIGITS.fullmatch(length):
-            return self.reply(400, text="Upload-Length must be a non-negative integer\n")
-        if int(length) > self.server.max_size:
-            return self.reply(413, text=f"uploads are limited to {self.server.max_size} bytes\n")
-        pairs = metadata.split(",") if metadata else []
-        if not all(METADATA_PAIR.fullmatch(pair.strip()) for pair in pairs) or self.unread:
-            return self.reply(400, text="bad Upload-Metadata, or a body on POST\n")
-        upload_id = self.server.store.create(int(length), metadata)
-        location = f"{self.server.url}{upload_id}"
-        self.reply(201, {"Location": location, "Upload-Offset": "0"})
-        # --8<-- [end:create]
-
-    def head(self, upload_id: str) -> None:
-        upload = self.server.store.get(upload_id)
-        if upload is None:
-            return self.reply(404)
-        headers = {"Upload-Offset": str(upload.offset), "Upload-Length": str(upload.length)}
-        if upload.metadata:
-            headers["Upload-Metadata"] = upload.metadata
-        self.reply(200, {**headers, "Cache-Control": "no-store"})
-
-    # --8<-- [start:patch]
-    def patch(self, upload_id: str) -> None:
-        content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if content_type != "application/offset+octet-stream":
-            return self.reply(415, text="PATCH needs application/offset+octet-stream\n")
-        offset, count = self.headers.get("Upload-Offset", ""), self.unread
-        if not DIGITS.fullmatch(offset):
-            return self.reply(400, text="Upload-Offset must be a non-negative integer\n")
-        if count > MAX_CHUNK:
-            return self.reply(413, text=f"chunks are limited to {MAX_CHUNK} bytes\n")
-        checksum = None
-        if header := self.headers.get("Upload-Checksum"):
-            algorithm, _, encoded = header.strip().partition(" ")
-            try:
-                checksum = (algorithm, base64.b64decode(encoded, validate=True))
-            except binascii.Error:
-                return self.reply(400, text="Upload-Checksum: <algorithm> <base64>\n")
-            if algorithm not in CHECKSUMS:
-                return self.reply(400, text=f"checksum algorithms: {','.join(CHECKSUMS)}\n")
-        if self.server.store.get(upload_id) is None:
-            return self.reply(404)
-        lock = self.server.store.lock(upload_id)
-        if not lock.acquire(timeout=self.server.timeout_seconds):
-            return self.reply(409, text="another PATCH is writing this upload\n")
-        try:  # one writer per upload; the offset is checked under the lock
-            upload = self.server.store.get(upload_id)
-            if upload is None:
-                return self.reply(404)
-            if int(offset) != upload.offset:
-                return self.reply(409, {"Upload-Offset": str(upload.offset)}, "wrong offset\n")
-            if upload.offset + count > upload.length:
-                return self.reply(413, text="the chunk goes past Upload-Length\n")
-            new_offset, outcome = self.server.store.append(upload_id, self.rfile, count, checksum)
-        finally:
-            lock.release()
-        self.unread = 0
-        if outcome == "cut":
-            self.close_connection = True  # nobody is left to answer
-        elif outcome == "mismatch":
-            self.reply(460, text="checksum mismatch: the chunk was discarded\n")
-        else:
-            self.reply(204, {"Upload-Offset": str(new_offset)})
-        # --8<-- [end:patch]
-
-    def delete(self, upload_id: str) -> None:
-        if self.server.store.get(upload_id) is None:
-            return self.reply(404)
-        with self.server.store.lock(upload_id):
-            if self.server.store.get(upload_id) is None:
-                return self.reply(404)
-            self.server.store.delete(upload_id)
-        self.reply(204)
-
-    def get(self, upload_id: str) -> None:
-        upload = self.server.store.get(upload_id)
-        if upload is None:
-            return self.reply(404)
-        if upload.offset < upload.length:
-            return self.reply(409, text="the upload is not complete\n")
-        self.send_response(200)
-        self.send_header("Content-Type", "application/octet-stream")
-        self.send_header("Content-Length", str(upload.length))
-        self.end_headers()
-        with self.server.store.path(upload_id, ".bin").open("rb") as file:
-            self.connection.sendfile(file, 0, upload.length)
 
 
 class TusServer:

@@ -1,8 +1,8 @@
 // fs.readFile() runs on libuv's thread pool: the main loop keeps running while a pool
 // thread is blocked by the OS, and UV_THREADPOOL_SIZE bounds how many reads block at once.
 //
-//   UV_THREADPOOL_SIZE=4 node examples/sync_async/node/readfile.js
-//   UV_THREADPOOL_SIZE=1 node examples/sync_async/node/readfile.js
+//   UV_THREADPOOL_SIZE=4 node examples/sync_vs_async/node/readfile.js
+//   UV_THREADPOOL_SIZE=1 node examples/sync_vs_async/node/readfile.js
 //
 // What is measured: four fs.readFile() calls, started together. The first reads a FIFO
 // whose writer opens it only after 200 ms, so the pool thread running that read sits in

@@ -1,30 +1,13 @@
-"""SQL is request-response too: the PostgreSQL wire protocol (v3) by hand, on a raw socket.
+"""The PostgreSQL wire protocol (v3): the requests, the decoder, and one conversation.
 
-A StartupMessage opens the session; the server answers AuthenticationOk (this example
-speaks the ``trust`` method only), ParameterStatus and BackendKeyData messages, then
-ReadyForQuery. A simple Query is one request; its response is a RowDescription, one
-DataRow per row, CommandComplete and ReadyForQuery again. Every backend message is a
-type byte, a 4-byte big-endian length that counts itself, and a body, so the decoder
-below is a pure function of the bytes. Here it decodes the reply to ``SELECT 1`` that
-a PostgreSQL 15 server sent:
-
->>> for kind, body in split_messages(CAPTURED_QUERY_REPLY):
-...     print(describe(kind, body))
-T RowDescription: 1 field: '?column?' int4 (type oid 23, 4 bytes), text format
-D DataRow: 1 column: '1'
-C CommandComplete: 'SELECT 1'
-Z ReadyForQuery: 'I' (idle)
-
+Every backend message is a type byte, a 4-byte big-endian length that counts itself,
+and a body, so ``split_messages`` and ``describe`` are pure functions of the bytes.
 Formats: https://www.postgresql.org/docs/current/protocol-message-formats.html
 """
 
 from __future__ import annotations
 
-import argparse
-import io
-import socket
 import struct
-import sys
 from collections.abc import Callable
 from typing import Protocol
 
@@ -154,69 +137,3 @@ def receive_exactly(sock: Stream, size: int) -> bytes:
             raise WireError("the server closed the connection")
         data += chunk
     return data
-
-
-class Replay(io.BytesIO):
-    """A pretend socket that sends nowhere and receives bytes recorded from a server."""
-
-    def sendall(self, data: bytes, /) -> None:
-        pass
-
-    def recv(self, size: int, /) -> bytes:
-        return self.read(size)
-
-
-def replay(say: Callable[[str], None] = print) -> None:
-    """The same conversation, on the bytes a PostgreSQL 15 server once sent."""
-    converse(Replay(CAPTURED_STARTUP_REPLY + CAPTURED_QUERY_REPLY), "postgres", "postgres", say)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=5432)
-    parser.add_argument("--user", default="postgres")
-    parser.add_argument("--dbname", default=None, help="defaults to the user name")
-    args = parser.parse_args(argv)
-    try:
-        with socket.create_connection((args.host, args.port), timeout=TIMEOUT) as sock:
-            converse(sock, args.user, args.dbname or args.user)
-    except OSError as error:
-        print(f"no PostgreSQL server at {args.host}:{args.port}: {error}", file=sys.stderr)
-        return 1
-    except WireError as error:
-        print(f"PostgreSQL at {args.host}:{args.port} refused: {error}", file=sys.stderr)
-        return 1
-    return 0
-
-
-# Recorded from PostgreSQL 15.18 on 127.0.0.1 (see tests/request_response/test_postgres_wire.py)
-CAPTURED_STARTUP_REPLY = (  # R, 13 x S, K, Z
-    b"R\x00\x00\x00\x08\x00\x00\x00\x00"
-    b"S\x00\x00\x00\x16application_name\x00\x00"
-    b"S\x00\x00\x00\x19client_encoding\x00UTF8\x00"
-    b"S\x00\x00\x00\x17DateStyle\x00ISO, MDY\x00"
-    b"S\x00\x00\x00\x26default_transaction_read_only\x00off\x00"
-    b"S\x00\x00\x00\x17in_hot_standby\x00off\x00"
-    b"S\x00\x00\x00\x19integer_datetimes\x00on\x00"
-    b"S\x00\x00\x00\x1bIntervalStyle\x00postgres\x00"
-    b"S\x00\x00\x00\x14is_superuser\x00on\x00"
-    b"S\x00\x00\x00\x19server_encoding\x00UTF8\x00"
-    b"S\x00\x00\x00\x32server_version\x0015.18 (Debian 15.18-0+deb12u1)\x00"
-    b"S\x00\x00\x00\x23session_authorization\x00postgres\x00"
-    b"S\x00\x00\x00\x23standard_conforming_strings\x00on\x00"
-    b"S\x00\x00\x00\x15TimeZone\x00Etc/UTC\x00"
-    b"K\x00\x00\x00\x0c\x00\x00\x24\x20\x26\xd0\x30\xe4"
-    b"Z\x00\x00\x00\x05I"
-)
-CAPTURED_QUERY_REPLY = (  # T, D, C, Z
-    b"T\x00\x00\x00\x21\x00\x01?column?\x00"
-    b"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x17\x00\x04\xff\xff\xff\xff\x00\x00"
-    b"D\x00\x00\x00\x0b\x00\x01\x00\x00\x00\x01"
-    b"1"
-    b"C\x00\x00\x00\x0dSELECT 1\x00"
-    b"Z\x00\x00\x00\x05I"
-)
-
-if __name__ == "__main__":
-    sys.exit(main())
