@@ -6,7 +6,7 @@ Builds the site strictly twice (the second, warm, build is timed), serves it on
 
 - home, a page without diagrams: HTML + CSS + JS + fonts against the 350 kB budget
   (tests/site/test_browser_pages.py asserts that budget);
-- a topic page with diagrams, Mermaid included, and where its bytes go.
+- a topic page with diagrams (inline SVG, hooks/diagrams.py), and where its bytes go.
 
 Run: .venv/bin/python benchmarks/page_weight.py
 """
@@ -19,21 +19,19 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+# Run as a script, this file sees only benchmarks/: make the project importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.site.browser import (
+from tests.support.browser import (
     BUDGET_TYPES,
     CHROMIUM_ARGS,
-    MERMAID_MARK,
-    OPEN_SHADOW_ROOTS,
+    DIAGRAM,
+    DIAGRAM_MARK,
     PAGE_BUDGET,
-    SiteServer,
     Watch,
-    build_site,
     chromium_executable,
-    nav_pages,
-    site_prefix,
 )
+from tests.support.site import SiteServer, build_site, nav_pages, site_prefix
 
 HOME = ""
 
@@ -44,19 +42,14 @@ def kilobytes(size: int) -> str:
 
 def measure(browser: object, server: SiteServer, path: str, diagrams: bool) -> None:
     context = browser.new_context()  # type: ignore[attr-defined]
-    context.add_init_script(OPEN_SHADOW_ROOTS)
     page = context.new_page()
     watch = Watch(server.origin)
     watch.attach(page)
     page.goto(server.url + path, wait_until="load")
-    if diagrams:
-        page.wait_for_function(
-            "document.querySelectorAll('pre.mermaid').length === 0"
-            " && [...document.querySelectorAll('div.mermaid')]"
-            ".every(h => h.shadowRoot && h.shadowRoot.querySelector('svg'))",
-            timeout=30_000,
-        )
     page.wait_for_load_state("networkidle")
+    inline_svg = page.locator(DIAGRAM).evaluate_all(
+        "figures => figures.reduce((n, f) => n + new Blob([f.outerHTML]).size, 0)"
+    )
     sizes = watch.transferred()
     context.close()
 
@@ -69,10 +62,9 @@ def measure(browser: object, server: SiteServer, path: str, diagrams: bool) -> N
         print(f"  {kind:<11}{kilobytes(size)}")
     print(f"  {'total':<11}{kilobytes(sum(by_type.values()))}")
     if diagrams:
-        mermaid = sum(size for _, url, size in sizes if "mermaid" in url)
         print(
-            f"  HTML+CSS+JS+fonts {kilobytes(budgeted).strip()}, of which Mermaid "
-            f"{kilobytes(mermaid).strip()} (the budget is for pages without diagrams)"
+            f"  HTML+CSS+JS+fonts {kilobytes(budgeted).strip()}, of which diagrams (inline "
+            f"SVG) {kilobytes(inline_svg).strip()} (the budget is for pages without diagrams)"
         )
     else:
         verdict = "within" if budgeted <= PAGE_BUDGET else "OVER"
@@ -99,7 +91,7 @@ def main() -> None:
         build_seconds = time.perf_counter() - start
         pages = nav_pages()
         with_diagram = [
-            p for p in pages if MERMAID_MARK in (site_dir / p / "index.html").read_text("utf-8")
+            p for p in pages if DIAGRAM_MARK in (site_dir / p / "index.html").read_text("utf-8")
         ]
         print(f"build: mkdocs build --strict, warm, {build_seconds:.1f} s for {len(pages)} pages")
         with (

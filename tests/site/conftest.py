@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import ROOT
-from tests.support.site import SKIP_IN_COPY, mkdocs_build
+from tests.support.site import mkdocs_build, skip_in_copy
 
 
 @pytest.fixture(scope="session")
@@ -27,5 +27,5 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def project_copy(tmp_path: Path) -> Iterator[Path]:
     """A scratch copy of the project, to break on purpose without touching the real tree."""
     copy = tmp_path / "project"
-    shutil.copytree(ROOT, copy, ignore=SKIP_IN_COPY)
+    shutil.copytree(ROOT, copy, ignore=skip_in_copy)
     yield copy

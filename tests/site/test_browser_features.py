@@ -1,23 +1,40 @@
-"""What a reader does with the site in a real browser, feature by feature.
+"""This site's own choices, in a real browser: an example's whole file copied and
+downloaded, the dark scheme for a reader who prefers it, the styled 404 page and the
+all-in-one print page; and, with no browser needed, every example page's download links.
 
-Collapsible "Run it" blocks, content tabs, the copy button, the palette toggle, the
-navigation drawer on a phone, the 404 page and the all-in-one print page.
+Material's own widgets (tabs, the drawer, the palette toggle) are Material's to test.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import urllib.error
+import urllib.request
+from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
-from tests.site.browser import ROOT, OpenPage, SiteServer, nav_pages, snippet_region
+import pytest
+
+from tests.site.browser import severe_violations
+from tests.support import ROOT
+from tests.support.browser import Watch
+from tests.support.site import nav_pages
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytest_plugins = ["tests.site.browser"]
 
-TOPIC = "communication-patterns/request-response/"
 PAGES = nav_pages()
-PHONE = {"width": 375, "height": 740}
+# Below a topic's page: an example's page, or a package example's page and its files' pages.
+EXAMPLE_PAGES = [p for p in PAGES if re.fullmatch(r"communication-patterns/[^/]+/.+/", p)]
+EXAMPLE_PAGE = "communication-patterns/request-response/anatomy/"
+EXAMPLE_FILE = ROOT / "examples" / "request_response" / "anatomy.py"
+# The region markers that pymdownx.snippets leaves out of a whole-file include.
+REGION_MARKER = re.compile(r"--8<-- \[(start|end):[\w-]+\]")
 
 
 def h1_of(site_dir: Path, path: str) -> str:
@@ -28,171 +45,111 @@ def h1_of(site_dir: Path, path: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).replace("¶", "").strip()
 
 
-def test_run_it_blocks_open_and_close(open_page: OpenPage) -> None:
-    page, watch = open_page(TOPIC)
-    block = page.locator("details", has=page.locator("summary", has_text="Run it")).first
-    summary, body = block.locator("summary"), block.locator("pre").first
-    assert block.get_attribute("open") is None and not body.is_visible()
-    summary.click()
-    body.wait_for(state="visible")
-    assert block.get_attribute("open") is not None
-    summary.click()
-    body.wait_for(state="hidden")
-    assert block.get_attribute("open") is None
-    assert watch.problems() == []
-
-
-def test_the_copy_button_copies_exactly_the_included_example(open_page: OpenPage) -> None:
-    page, _ = open_page(TOPIC)  # the shared context may read and write the clipboard
-    code = page.locator(
-        "div.highlight", has=page.locator(".filename", has_text="anatomy.py (framing)")
+@pytest.mark.browser_context_args(permissions=["clipboard-read", "clipboard-write"])
+def test_the_whole_file_copy_button_copies_the_example_file(page: Page, watch: Watch) -> None:
+    page.goto(EXAMPLE_PAGE)
+    title = re.compile(f"^{re.escape(EXAMPLE_FILE.name)}$")  # the whole file, not a region
+    block = page.locator("div.highlight").filter(
+        has=page.locator(".filename").filter(has_text=title)
     )
-    page.locator("details", has=code).locator("summary").click()
-    code.hover()
-    code.locator("button.md-code__button[data-md-type=copy]").click()
+    assert block.count() == 1
+    block.hover()  # Material shows its buttons on hover
+    block.locator("button.md-code__button[data-md-type=copy]").click()
     copied = page.evaluate("navigator.clipboard.readText()")
-    want = snippet_region(ROOT / "examples/request_response/anatomy.py", "framing")
-    assert copied.rstrip("\n") == want.rstrip("\n")
-    assert "def read_message" in copied
-
-
-def tab_sets(site_dir: Path) -> list[tuple[str, list[str]]]:
-    """(page, its labels) for each set of content tabs of the site, in nav order."""
-    sets = []
-    for path in PAGES:
-        page_html = (site_dir / path / "index.html").read_text(encoding="utf-8")
-        for chunk in page_html.split('<div class="tabbed-set')[1:]:
-            labels = chunk.split('<div class="tabbed-content')[0]
-            sets.append((path, [html.unescape(t) for t in re.findall(TAB_LABEL, labels)]))
-    return sets
-
-
-TAB_LABEL = re.compile(r'<label for="__tabbed_[^"]+">(.*?)</label>')
-
-
-def shown_tab(page: Any, label: str) -> list[str]:
-    """In each set of tabs on the page that has this label: the label of the checked tab."""
-    exact = re.compile(f"^{re.escape(label)}$")
-    sets = page.locator(".tabbed-set").filter(
-        has=page.locator(".tabbed-labels > label").filter(has_text=exact)
-    )
-    shown: list[str | None] = []
-    for index in range(sets.count()):
-        tab_set = sets.nth(index)
-        checked = tab_set.locator(":scope > input:checked").get_attribute("id")
-        shown.append(tab_set.locator(f'.tabbed-labels > label[for="{checked}"]').text_content())
-    return [(text or "").strip() for text in shown]
-
-
-def test_content_tabs_switch_and_stay_linked(open_page: OpenPage, site_dir: Path) -> None:
-    sets = tab_sets(site_dir)
-    assert sets, "no page has content tabs (=== blocks): the pages' tabs are gone"
-    # A label that another set has but does not show first, so that linking shows.
-    first_page, labels = sets[0]
-    label, other_page = labels[-1], first_page
-    for i, (path, names) in enumerate(sets):
-        linked = [
-            (name, later) for later, others in sets[i + 1 :] for name in names if name in others[1:]
-        ]
-        if linked:
-            first_page, (label, other_page) = path, linked[0]
-            break
-    page, watch = open_page(first_page, own_context=True)  # the choice is kept in storage
-    exact = re.compile(f"^{re.escape(label)}$")
-    tab_set = (
-        page.locator(".tabbed-set")
-        .filter(has=page.locator(".tabbed-labels > label").filter(has_text=exact))
-        .first
-    )
-    holder = page.locator("details", has=tab_set)
-    if holder.count():
-        holder.last.locator(":scope > summary").click()
-    tab_set.locator(".tabbed-labels > label").filter(has_text=exact).click()
-    assert set(shown_tab(page, label)) == {label}
-    assert tab_set.locator(".tabbed-block").filter(visible=True).count() == 1
-    if other_page != first_page:  # the choice follows the reader to the next page
-        page.goto(page.url.replace(first_page, other_page) if first_page else page.url + other_page)
-        assert set(shown_tab(page, label)) == {label}
+    lines = EXAMPLE_FILE.read_text(encoding="utf-8").splitlines(keepends=True)
+    # The whole file, region markers left out, as pasted: without the final newline.
+    assert copied + "\n" == "".join(line for line in lines if not REGION_MARKER.search(line))
     assert watch.problems() == []
 
 
-def scheme(page: Any) -> str:
-    return str(page.locator("body").get_attribute("data-md-color-scheme"))
+def test_the_download_link_downloads_the_example_file(page: Page, watch: Watch) -> None:
+    page.goto(EXAMPLE_PAGE)
+    link = page.locator("a[download]").filter(
+        has_text=re.compile(f"^Download {re.escape(EXAMPLE_FILE.name)}$")
+    )
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == EXAMPLE_FILE.name
+    assert Path(download.value.path()).read_bytes() == EXAMPLE_FILE.read_bytes()
+    assert watch.problems() == []
 
 
-def test_palette_toggle_switches_and_survives_a_reload(open_page: OpenPage) -> None:
-    from axe_playwright_python.sync_playwright import Axe
+class DownloadLinks(HTMLParser):
+    """The (href, download attribute or None) of each link of a page that has a download
+    attribute or whose text is 'Download <file>' (an attr_list that Markdown did not apply,
+    as with download="__main__.py", where __main__ became bold, leaves the text only)."""
 
-    page, watch = open_page("", color_scheme="light")
-    assert scheme(page) == "default"
-    page.locator("form[data-md-component=palette] label:visible").click()
-    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
-    page.reload()
-    assert scheme(page) == "slate"
-    # The dark scheme is accessible too (the page-by-page check runs in the light one).
-    page.goto(page.url + TOPIC)
-    assert scheme(page) == "slate"
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str | None]] = []
+        self.open: dict[str, str | None] | None = None
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.open, self.text = dict(attrs), ""
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.open is not None:
+            if "download" in self.open or self.text.strip().startswith("Download "):
+                self.links.append((self.open.get("href") or "", self.open.get("download")))
+            self.open = None
+
+
+def test_every_download_link_of_every_example_page_answers_with_its_file(
+    base_url: str, built_site: Path
+) -> None:
+    """From the served site, as a reader's browser asks: 200 and the file's exact bytes.
+    Each page shows a file whole, with its link, but a package's page above its files'."""
+    assert len(EXAMPLE_PAGES) >= 20, EXAMPLE_PAGES
+    no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    problems = []
+    for path in EXAMPLE_PAGES:
+        parser = DownloadLinks()
+        parser.feed((built_site / path / "index.html").read_text(encoding="utf-8"))
+        above_others = any(other.startswith(path) for other in PAGES if other != path)
+        if not parser.links and not above_others:
+            problems.append(f"{path}: no download link")
+        for href, name in parser.links:
+            url = urljoin(base_url + path, href)
+            source = ROOT / url.removeprefix(base_url)  # the site publishes examples/ as is
+            try:
+                with no_proxy.open(url, timeout=10) as response:
+                    status, body = response.status, response.read()
+            except urllib.error.HTTPError as error:
+                status, body = error.code, b""
+            if status != 200:
+                problems.append(f"{path}: {href} answers {status}")
+            elif not source.is_file() or body != source.read_bytes():
+                problems.append(f"{path}: {href} is not {source.relative_to(ROOT)}, byte for byte")
+            if name is None:
+                problems.append(f"{path}: {href} has no download attribute (left as text?)")
+            elif name != source.name:
+                problems.append(f"{path}: {href} has download={name!r}, not {source.name!r}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser_context_args(color_scheme="dark")
+def test_a_reader_who_prefers_dark_gets_the_dark_scheme_accessible(
+    page: Page, watch: Watch
+) -> None:
+    """mkdocs.yml's palette follows the system's preference; extra.css keeps the dark
+    scheme's contrast up to axe's (the page-by-page check runs in the light one)."""
+    page.goto(EXAMPLE_PAGE)
+    assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
     page.wait_for_load_state("networkidle")
-    violations = Axe().run(page).response["violations"]
-    assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
-    page.locator("form[data-md-component=palette] label:visible").click()
-    page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
     assert watch.problems() == []
-
-
-def open_in_drawer(page: Any, target: str) -> None:
-    """Open the drawer, open the sections above the link to target, and click it."""
-    page.locator("label.md-header__button[for=__drawer]").click()
-    assert page.locator("input#__drawer").is_checked()
-    toggles = page.evaluate(
-        """target => {
-          const link = [...document.querySelectorAll("nav.md-nav--primary a.md-nav__link")]
-            .find(a => a.href.split("#")[0] === target);
-          if (!link) return null;
-          const ids = [];
-          let section = link.closest("li").parentElement.closest("li.md-nav__item--nested");
-          while (section) {
-            ids.unshift(section.querySelector(":scope > input.md-nav__toggle").id);
-            section = section.parentElement.closest("li.md-nav__item--nested");
-          }
-          return ids;
-        }""",
-        target,
-    )
-    assert toggles is not None, f"no link to {target} in the navigation"
-    nav = page.locator("nav.md-nav--primary")
-    opened = nav.locator("input.md-nav__toggle[id^=__nav_]:checked").evaluate_all(
-        "inputs => inputs.map(i => i.id)"
-    )
-    for toggle in reversed(opened):  # back out of the sections the link is not in
-        if toggle not in toggles:
-            nav.locator(f'label.md-nav__title[for="{toggle}"]').click()
-    for toggle in toggles:  # then into those it is in
-        if toggle not in opened:
-            nav.locator(f'.md-nav__link[for="{toggle}"]').click()
-    link = page.locator("nav.md-nav--primary a.md-nav__link:visible").filter(
-        has=page.locator("span")
-    )
-    hrefs = link.evaluate_all("links => links.map(a => a.href.split('#')[0])")
-    link.nth(hrefs.index(target)).click()
-
-
-def test_the_drawer_reaches_every_page_on_a_phone(open_page: OpenPage, site: SiteServer) -> None:
-    page, watch = open_page("")
-    page.set_viewport_size(PHONE)
-    drawer = page.locator("input#__drawer")
-    assert not drawer.is_checked()
-    for path in [*PAGES[1:], ""]:  # from home through every page, and back home
-        open_in_drawer(page, site.url + path)
-        page.wait_for_url(site.url + path, wait_until="domcontentloaded")
-        assert page.locator("h1").first.is_visible()
-    assert watch.problems() == []
+    assert severe_violations(page) == []
 
 
 def test_unknown_paths_get_the_styled_404_page_which_links_home(
-    open_page: OpenPage, site: SiteServer
+    page: Page, watch: Watch, base_url: str
 ) -> None:
-    page, watch = open_page("no/such/page/")
+    response = page.goto("no/such/page/")
+    assert response is not None and response.status == 404
     assert page.locator("h1").first.inner_text().startswith("404")
     header = page.locator("header.md-header")
     background = header.evaluate("e => getComputedStyle(e).backgroundColor")
@@ -201,23 +158,23 @@ def test_unknown_paths_get_the_styled_404_page_which_links_home(
     assert assets and all(r.status == 200 for r in assets)
     assert watch.foreign == []
     page.locator("header a.md-logo").click()
-    page.wait_for_url(site.url)
+    page.wait_for_url(base_url)
     assert page.locator("h1").first.is_visible()
 
 
 def test_all_notes_on_one_page_to_print(
-    open_page: OpenPage, site: SiteServer, site_dir: Path
+    page: Page, watch: Watch, base_url: str, built_site: Path
 ) -> None:
-    page, watch = open_page("")
+    page.goto("")
     page.locator("nav.md-nav--primary a.md-nav__link", has_text="All notes on one page").click()
-    page.wait_for_url(site.url + "print_page/")
+    page.wait_for_url(base_url + "print_page/")
     page.wait_for_load_state("networkidle")
     titles = [t.replace("¶", "").strip() for t in page.locator("h1").all_inner_texts()]
     for path in PAGES:
         if path.startswith("labs/"):  # measurements, not notes: left off the print page
-            assert h1_of(site_dir, path) not in titles or path == "labs/", path
+            assert h1_of(built_site, path) not in titles or path == "labs/", path
             continue
-        assert h1_of(site_dir, path) in titles, path
+        assert h1_of(built_site, path) in titles, path
     assert watch.problems() == []
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 20_000

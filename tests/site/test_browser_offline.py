@@ -7,28 +7,32 @@ and browses it from the file system, as a reader who downloaded it would.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.site.browser import (
-    BUILD_ENV,
-    BUILD_TIMEOUT,
-    ROOT,
-    Watch,
-    nav_pages,
-    new_context,
-    search_word,
-)
+from tests.site.browser import diagrams_shown, search_and_open, search_word
+from tests.support import ROOT
+from tests.support.browser import Watch
+from tests.support.site import BUILD_ENV, BUILD_TIMEOUT, nav_pages
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytest_plugins = ["tests.site.browser"]
 
 ZIP_NAME = "backend-engineering-offline.zip"
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright's, without base_url: these pages are files, not the served site
+    (and so these tests need neither its build nor its server)."""
+    return {key: value for key, value in browser_context_args.items() if key != "base_url"}
 
 
 @pytest.fixture(scope="module")
@@ -59,26 +63,14 @@ def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture
-def offline_page(browser: Any, offline_site: Path) -> Any:
-    context = new_context(browser)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    watch = Watch(offline_site.as_uri())
-    watch.attach(page)
-    page.goto((offline_site / "index.html").as_uri())
-    yield page, watch
-    context.close()
-
-
 def topics() -> list[str]:
     return [p for p in nav_pages(directory_urls=False) if p.startswith("communication-patterns/")]
 
 
 def test_offline_zip_links_to_every_page_and_each_topic_opens(
-    offline_page: tuple[Any, Watch], offline_site: Path
+    page: Page, watch: Watch, offline_site: Path
 ) -> None:
-    page, watch = offline_page
+    page.goto((offline_site / "index.html").as_uri())
     links = page.locator("nav.md-nav--primary a.md-nav__link")
     hrefs = links.evaluate_all("links => links.map(a => a.href.split('#')[0])")
     for path in nav_pages(directory_urls=False):
@@ -90,32 +82,16 @@ def test_offline_zip_links_to_every_page_and_each_topic_opens(
         links.nth(hrefs.index(target)).click()
         page.wait_for_url(target)
         assert page.locator("h1").first.is_visible()
-        if page.locator("pre.mermaid, div.mermaid").count():  # the vendored Mermaid, from disk
-            page.wait_for_function(
-                """() => document.querySelectorAll("pre.mermaid").length === 0
-                  && [...document.querySelectorAll("div.mermaid")]
-                     .every(h => h.shadowRoot && h.shadowRoot.querySelector("svg"))"""
-            )
+        shown, total = diagrams_shown(page)
+        assert shown == total, f"{path}: {shown} of {total} diagrams shown"
     assert watch.problems() == []
     assert all(url.startswith("file:") for url in watch.requests)
 
 
 def test_offline_search_finds_and_opens_a_topic(
-    offline_page: tuple[Any, Watch], offline_site: Path
+    page: Page, watch: Watch, offline_site: Path
 ) -> None:
-    page, watch = offline_page
+    page.goto((offline_site / "index.html").as_uri())
     path = topics()[-1]
-    word = search_word(offline_site, path)
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.press_sequentially(word, delay=10)  # the search box reacts to typed keys only
-    target = (offline_site / path).as_uri()
-    found = page.wait_for_function(
-        """target => 1 + [...document.querySelectorAll("a.md-search-result__link")]
-          .findIndex(a => a.href.split(/[?#]/)[0] === target)""",
-        arg=target,
-    )
-    page.locator("a.md-search-result__link").nth(found.json_value() - 1).click()
-    page.wait_for_url(re.compile(re.escape(target)), wait_until="domcontentloaded")
-    assert word.lower() in page.locator("h1").first.inner_text().lower()
+    search_and_open(page, search_word(offline_site, path), (offline_site / path).as_uri())
     assert watch.problems() == []

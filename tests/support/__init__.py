@@ -6,7 +6,10 @@
   the servers they talk to;
 - ``tests.support.session``: the test session's rules (browser tests last, nothing left
   running), loaded by the root conftest;
-- ``tests.support.site``: a strict ``mkdocs build`` and what a scratch copy skips.
+- ``tests.support.site``: the site's config and nav, a strict ``mkdocs build``, a static
+  server of the built site, and what a scratch copy skips;
+- ``tests.support.browser``: which Chromium and how it is launched, the page budget, and
+  a Watch of what a page did (the browser tests' fixtures: tests/site/browser.py).
 """
 
 from pathlib import Path

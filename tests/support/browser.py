@@ -1,5 +1,5 @@
 """What the browser tests and benchmarks/page_weight.py share: which Chromium, how it is
-launched, what a page may weigh, and a Watch of what a page did.
+launched, what a diagram looks like, what a page may weigh, and a Watch of what a page did.
 
 Playwright drives Debian's Chromium (``/usr/lib/chromium/chromium``, the binary:
 ``/usr/bin/chromium`` is a shell wrapper), never a browser Playwright downloads.
@@ -22,17 +22,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# Material draws Mermaid into a closed shadow root: open it so that a test can look inside.
-OPEN_SHADOW_ROOTS = """
-const attachShadow = Element.prototype.attachShadow;
-Element.prototype.attachShadow = function (init) {
-  return attachShadow.call(this, { ...init, mode: "open" });
-};
-"""
-MERMAID_SCRIPT = "assets/vendor/mermaid/mermaid.min.js"
-MERMAID_MARK = 'class="mermaid"'  # what pymdownx.superfences writes for a ```mermaid fence
+# A diagram as hooks/diagrams.py writes it into a page: an inline SVG, no script.
+DIAGRAM = "figure.diagram"
+DIAGRAM_MARK = '<figure class="diagram"'
 # What a page without diagrams may weigh: HTML, CSS, JS and fonts, uncompressed.
-PAGE_BUDGET = 350_000  # bytes (350 kB)
+PAGE_BUDGET = 400_000  # bytes: issue 11's goal for any page (the nav grows with each example)
 BUDGET_TYPES = ("document", "stylesheet", "script", "font")
 
 
@@ -55,13 +49,14 @@ class Watch:
     responses: list[Any] = field(default_factory=list)
 
     def attach(self, page: Any) -> None:
-        page.on(
-            "console",
-            lambda msg: msg.type == "error" and self.console_errors.append(msg.text),
-        )
+        page.on("console", self.on_console)
         page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
         page.on("request", self.on_request)
         page.on("response", lambda response: self.responses.append(response))
+
+    def on_console(self, message: Any) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text)
 
     def on_request(self, request: Any) -> None:
         url = request.url

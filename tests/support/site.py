@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mkdocs.structure.files import File
-from mkdocs.utils import yaml_load
+from mkdocs.utils.yaml import yaml_load
 
 from tests.support import ROOT
 
@@ -28,11 +28,9 @@ BUILD_TIMEOUT = 240  # seconds
 # A build of our own (benchmarks) runs the labs once and caches them (.cache/).
 BUILD_ENV = {"LABS_EXECUTE": "true", "LABS_CACHE": "true"}
 # What a scratch copy needs to build the site and run its tests; never .venv or outputs.
-SKIP_IN_COPY = shutil.ignore_patterns(
+_ANYWHERE = shutil.ignore_patterns(
     ".git",
     ".venv",
-    "site",
-    "dist",
     ".cache",
     "__pycache__",
     "*.pyc",
@@ -40,7 +38,16 @@ SKIP_IN_COPY = shutil.ignore_patterns(
     ".ruff_cache",
     ".pytest_cache",
     ".ipynb_checkpoints",
+    "node_modules",
 )
+_AT_THE_ROOT = {"site", "dist"}  # build outputs; tests/site is not one of them
+
+
+def skip_in_copy(folder: str, names: list[str]) -> set[str]:
+    ignored = set(_ANYWHERE(folder, names))
+    if Path(folder).resolve() == ROOT.resolve():
+        ignored |= _AT_THE_ROOT & set(names)
+    return ignored
 
 
 def mkdocs_build(project: Path, site_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -145,8 +152,7 @@ class SiteServer:
         )
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.timeout = 5
-        host, port = self.httpd.server_address[:2]
-        self.origin = f"http://{host}:{port}"
+        self.origin = f"http://127.0.0.1:{self.httpd.server_port}"
         self.url = self.origin + prefix
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
