@@ -269,3 +269,32 @@ def run(command: str, plan: Callable[[Path, list[str]], dict[Path, str]]) -> int
         path.write_text(text, encoding="utf-8")
         print(f"wrote {path.relative_to(ROOT)}")
     return 0
+
+
+# What `make new-topic` writes for a topic beyond its pages, and the paths its name takes,
+# for `make import-notes` (scripts/import_notes.py), which writes the same for each topic
+# of the notes that the site does not have yet.
+PACKAGE_INIT = '"""Examples of {topic.title}."""\n'
+
+
+def topic_taken(root: Path, topic: Name) -> Path | None:
+    """The first path that topic's name would take and that exists already, if any."""
+    folder = topic_dir(root, topic)
+    for taken in (
+        folder,
+        folder.with_suffix(".md"),
+        root / "examples" / topic.python,
+        root / "tests" / topic.python,
+    ):
+        if taken.exists():
+            return taken
+    return None
+
+
+def topic_nav(topic: Name, example: Name) -> list[str]:
+    """The nav lines of a topic and its first example, inside a section of the nav."""
+    return [
+        f"      - {topic.nav_title}:\n",
+        f"          - communication-patterns/{topic.slug}/index.md\n",
+        f"          - {example.nav_title}: communication-patterns/{topic.slug}/{example.slug}.md\n",
+    ]
