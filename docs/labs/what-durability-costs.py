@@ -13,51 +13,57 @@
 #
 # > **Executed or not?** `make build`, `make test` and the hosted site run this notebook
 # > and show what it measured. Under `make serve` the page is shown unexecuted (code
-# > only), so that the site rebuilds at once on every save. To run it yourself, see the
-# > *Labs* page, or open [what-durability-costs.py](what-durability-costs.py) (a
-# > [jupytext](https://jupytext.readthedocs.io/) notebook) from a clone of the project.
+# > only), so that the site rebuilds at once on every save. To run it yourself, see
+# > [Labs](index.md#how-a-lab-runs).
+# >
+# > **Where is the rest of the code?** This page shows the code that measures. The code
+# > that sets up the plot, draws it and writes the table and the finding is hidden here
+# > (its cells are tagged `remove-input`); every line of it is in
+# > [what-durability-costs.py](what-durability-costs.py), the one file this page runs
+# > (a [jupytext](https://jupytext.readthedocs.io/) notebook: run it from a clone of the
+# > project).
 #
-# *Asynchronous commits in postgres* and *asynchronous OS fsync (fs cache)*: a write
-# that returns once the operating system has the bytes in its page cache is quick; a
-# write that returns once the disk has them waits for the disk. Here is what each
-# level of waiting costs, in operations per second, on three layers:
+# ## The question
 #
-# - a file: `write()` alone, then `write()` followed by `fsync()`, with the measuring
-#   function of `examples/sync_vs_async/fsync_cost.py` (appends of 64 KiB), the example
-#   [fsync and the page cache](../communication-patterns/sync-vs-async/fsync-cost.md);
-# - SQLite in WAL mode: `PRAGMA synchronous` = `OFF`, `NORMAL`, `FULL`, with the
-#   measuring function of `examples/sync_vs_async/async_commit_sqlite.py`, the example
-#   [commits in SQLite](../communication-patterns/sync-vs-async/async-commit-sqlite.md);
-# - PostgreSQL: `synchronous_commit` = `off`, `on`, with
-#   `examples/sync_vs_async/async_commit_postgres.py`, where a server is reachable, the
-#   example
-#   [commits in PostgreSQL](../communication-patterns/sync-vs-async/async-commit-postgres.md).
+# *Asynchronous commits in postgres* and *asynchronous OS fsync (fs cache)*, say
+# [the notes](../communication-patterns/sync-vs-async/index.md#asynchronous-workload-is-everywhere):
+# a write that returns once the operating system has the bytes in its page cache is
+# quick; a write that returns once the disk has them waits for the disk. The notes
+# predict that waiting costs, and the example pages put a floor under the price, each
+# checked by its test on every run of the suite:
+#
+# - [fsync and the page cache](../communication-patterns/sync-vs-async/fsync-cost.md):
+#   `write()` + `fsync()` is at least a few times slower than `write()` alone;
+# - [commits in SQLite](../communication-patterns/sync-vs-async/async-commit-sqlite.md):
+#   `synchronous=OFF` and `NORMAL` each commit at least a few times as fast as `FULL`;
+# - [commits in PostgreSQL](../communication-patterns/sync-vs-async/async-commit-postgres.md):
+#   `synchronous_commit=off` commits faster than `on` from one session, and 8 sessions at
+#   once share WAL flushes (group commit).
+#
+# The cell below copies those floors from the tests (`tests/labs/test_labs.py` checks
+# that the copies are still the tests' figures). This lab measures all three layers on
+# one machine, in one run, and sets each price beside its floor.
 
-# %% Parameters: turn them up on your own machine.
-OPERATIONS = 500  # commits per SQLite level
-PG_COMMITS = 200  # commits per setting in PostgreSQL
-# PostgreSQL: a libpq connection string, e.g. "host=127.0.0.1 port=5432 user=postgres";
-# left empty, the lab connects only if PGHOST, PGPORT or PGSERVICE is set.
-PG_DSN = ""
-
-# %%
+# %% tags=["remove-input"]
+# Setup, the same in every lab (tests/labs/test_labs.py checks it): the imports, the style
+# of the plots, and the helpers that show a figure, a table, a finding and the machine.
+import html
+import io
+import itertools
 import os
 import platform
-import sqlite3
+import re
 import sys
 import tempfile
-from base64 import b64encode
-from html import escape
-from io import BytesIO
-from math import floor, log10
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 import matplotlib
 
-matplotlib.use("Agg")  # static PNG images, drawn here; no GUI, no interactive widget
+matplotlib.use("Agg")  # no window: every figure becomes SVG markup in the page
 import matplotlib.pyplot as plt
-import psycopg
+from IPython import get_ipython
 from IPython.display import display
 
 try:  # the project's examples: importable when run from a clone of the project
@@ -69,151 +75,313 @@ except ImportError:
         raise RuntimeError("run this notebook from a clone of the project") from None
     sys.path.insert(0, str(root))
 
-from examples.sync_vs_async import async_commit_postgres, async_commit_sqlite, fsync_cost
-
+# Stand-ins for the page's text and background colours: show_figure() swaps them for
+# CSS, so one drawing reads in the light and the dark palette. The colours of the data
+# have at least 3:1 contrast on both white and Material's dark background.
+INK, PAPER = "#010101", "#fefefe"
+COLOURS = ["#2f80c0", "#d55e00", "#009e73", "#8e6cd1", "#b07800", "#cc79a7"]
+CSS_COLOURS = {INK: "currentColor", PAPER: "var(--md-default-bg-color, Canvas)"}
 plt.rcParams.update(
     {
-        "figure.figsize": (7.5, 4.5),
-        "figure.dpi": 110,
-        "figure.facecolor": "white",  # a white card with a grey border: readable in both
-        "figure.edgecolor": "#888888",  # the light and the dark palette of the site
-        "axes.facecolor": "white",
-        "axes.edgecolor": "#555555",
-        "axes.labelcolor": "#333333",
-        "axes.titlecolor": "#222222",
-        "text.color": "#333333",
-        "xtick.color": "#555555",
-        "ytick.color": "#555555",
+        "figure.figsize": (7.5, 4.2),
+        "figure.facecolor": "none",  # transparent: the page shows through
+        "axes.facecolor": "none",
+        "savefig.facecolor": "none",
+        "axes.prop_cycle": plt.cycler(color=COLOURS),
+        **dict.fromkeys(["text.color", "axes.labelcolor", "axes.edgecolor"], INK),
+        **dict.fromkeys(["xtick.color", "ytick.color", "grid.color"], INK),
         "axes.grid": True,
-        "grid.color": "#dddddd",
+        "grid.alpha": 0.2,
+        "legend.facecolor": PAPER,
+        "legend.edgecolor": INK,
+        "legend.framealpha": 1,
+        "font.family": "sans-serif",  # Arial's metrics, as the site's diagrams
+        "font.sans-serif": ["Arial", "Liberation Sans", "Helvetica", "DejaVu Sans"],
         "font.size": 10,
+        "svg.fonttype": "none",  # text as text, in the page's font: small, selectable
+        "svg.hashsalt": "lab",  # the same figure gives the same markup
     }
 )
+SVG, XLINK = "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"
+ET.register_namespace("", SVG)
+ET.register_namespace("xlink", XLINK)
+figure_numbers = itertools.count(1)
 
 
-def show(fig: Any, alt: str) -> None:
-    """Display a figure as a PNG image, with a text alternative for screen readers."""
-    buffer = BytesIO()
-    fig.savefig(buffer, format="png")
+def show(plain: str, **rich: str) -> None:
+    """Rich output in a notebook (and on the site); its plain text when run as a script."""
+    if get_ipython() is None:
+        print(plain, end="\n\n")
+    else:
+        display({**rich, "text/plain": plain}, raw=True)
+
+
+def show_markdown(text: str) -> None:
+    show(text, **{"text/markdown": text})
+
+
+def show_table(header: list[str], rows: list[list[Any]], caption: str) -> None:
+    """A table, every column but the first aligned right, and a caption under it."""
+    lines = [header, ["---", *["---:"] * (len(header) - 1)], *rows]
+    markdown = "\n".join("| " + " | ".join(map(str, line)) + " |" for line in lines)
+
+    def row(cells: list[Any], tag: str) -> str:
+        # Columns as narrow as their figures: the site's tables give each at least 5rem.
+        aligned = ["min-width: 0", *["min-width: 0; text-align: right"] * (len(cells) - 1)]
+        return "".join(
+            f'<{tag} style="{style}">{html.escape(str(cell))}</{tag}>'
+            for style, cell in zip(aligned, cells, strict=True)
+        )
+
+    body = "".join(f"<tr>{row(cells, 'td')}</tr>" for cells in rows)
+    table = f"<table><thead><tr>{row(header, 'th')}</tr></thead><tbody>{body}</tbody></table>"
+    show(markdown, **{"text/html": table})
+    show_markdown(f"*{caption}*")
+
+
+def show_figure(fig: Any, alt: str) -> None:
+    """A figure as inline SVG in the page's colours; `alt` is its text for screen readers."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(fig)
-    png = b64encode(buffer.getvalue()).decode()
-    html = f'<img src="data:image/png;base64,{png}" alt="{escape(alt)}">'
-    display({"image/png": png, "text/html": html, "text/plain": alt}, raw=True)
+    svg_text = buffer.getvalue().decode()
+    root = ET.fromstring(svg_text)
+    prefix = f"figure-{next(figure_numbers)}-"  # ids unique on a page of several figures
+    referenced = set(re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', svg_text))
+    referenced = {name for pair in referenced for name in pair if name}
+
+    def tidy(value: str) -> str:
+        value = re.sub(r"\s+", " ", value).strip()
+        value = re.sub(r"(\d\.\d\d)\d+", r"\1", value)  # to a hundredth of a point
+        value = re.sub(
+            r"#([\w.-]+)", lambda m: f"#{prefix}{m[1]}" if m[1] in referenced else m[0], value
+        )
+        for stand_in, css in CSS_COLOURS.items():
+            value = value.replace(stand_in, css)
+        return value
+
+    def clean(element: ET.Element) -> None:
+        for child in list(element):
+            clean(child)
+            if child.tag in (f"{{{SVG}}}metadata", f"{{{SVG}}}style"):
+                element.remove(child)  # the style is set on the root below
+            elif child.tag == f"{{{SVG}}}g" and set(child.attrib) <= {"id"}:
+                at = list(element).index(child)  # a bare group: keep what it holds
+                element[at : at + 1] = list(child)
+        if element.get("id") not in referenced:
+            element.attrib.pop("id", None)
+        for name, value in list(element.attrib.items()):
+            element.set(name, prefix + value if name == "id" else tidy(value))
+        for end in ("text", "tail"):
+            if not (getattr(element, end) or "").strip():
+                setattr(element, end, None)
+
+    clean(root)
+    for name in ("width", "height"):
+        del root.attrib[name]
+    root.attrib.update(
+        {"role": "img", "aria-label": alt, "stroke-linejoin": "round", "stroke-linecap": "butt"}
+    )
+    root.set("style", "width: 100%; max-width: 48rem; height: auto; fill: currentColor")
+    show(alt, **{"text/html": ET.tostring(root, encoding="unicode")})
 
 
-folder = async_commit_sqlite.disk_backed_temp_dir()  # not tmpfs: fsync must reach a disk
-print(
-    f"measured on: Python {platform.python_version()}, {os.cpu_count()} CPUs, "
-    f"{platform.system()} {platform.machine()}; files in {folder} "
-    f"({fsync_cost.file_system(Path(folder))} file system)"
-)
+def file_system(folder: Path) -> str:
+    """The type of the file system that holds `folder`, from /proc/mounts (Linux)."""
+    mounts = Path("/proc/mounts")
+    best, kind = "", "unknown"
+    for line in mounts.read_text().splitlines() if mounts.exists() else []:
+        _device, point, fstype, *_ = line.split()
+        inside = folder.as_posix().startswith(point.rstrip("/") + "/") or str(folder) == point
+        if inside and len(point) > len(best):
+            best, kind = point, fstype
+    return kind
+
+
+def machine(folder: str | Path | None = None) -> str:
+    """What ran this lab: Python, cores, system, and the file system it wrote to."""
+    where = Path(folder or tempfile.gettempdir()).resolve()
+    return (
+        f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.system()} "
+        f"{platform.machine()}, files in {where} ({file_system(where)} file system)"
+    )
+
+
+# %%
+# The floors of the example pages, as their tests assert them (ratios of medians):
+FSYNC_SLOWER = 3  # tests/sync_vs_async/test_fsync_cost.py: fsync'd append vs write()
+SQLITE_FASTER = 3  # tests/sync_vs_async/test_async_commit_sqlite.py: OFF, NORMAL vs FULL
+PG_FASTER = 1.5  # tests/sync_vs_async/test_async_commit_postgres.py: off vs on, 1 session
+PG_GROUP = 1.2  # the same file: commits per WAL flush with `on`, 8 sessions vs 1
 
 # %% [markdown]
-# ## A file: write, then write and fsync
+# ## How it is measured
+#
+# Three layers, each with the measuring function of its example, each figure the median
+# of rounds that alternate the settings, so that a busy moment of the machine hurts them
+# all alike (the table gives the spread, min to max, beside it):
+#
+# - a file: `write()` alone, then `write()` followed by `fsync()`, appends of 64 KiB
+#   (`fsync_cost.trial`);
+# - SQLite in WAL mode: one-row transactions, each committed, with `PRAGMA synchronous`
+#   = `OFF`, `NORMAL`, `FULL` (`async_commit_sqlite.measure`);
+# - PostgreSQL: one-row INSERT transactions with `synchronous_commit` = `off`, `on`,
+#   from 1 session and from 8 at once (`async_commit_postgres.measure`), on the server
+#   you point the lab at or, where PostgreSQL is installed, on a throwaway one that the
+#   lab starts and stops (`tests/pg_server.py`, as the tests do).
+#
+# The files go to a folder on a disk, not in memory (`disk_backed_temp_dir`): on tmpfs an
+# `fsync()` has no disk to wait for.
+
+# %%
+# Parameters: turn them up on your own machine.
+ROUNDS = 5  # rounds of every SQLite and PostgreSQL case; each figure is their median
+SQLITE_COMMITS = 100  # commits per SQLite level and round
+PG_COMMITS = 50  # commits per PostgreSQL session and round
+# PostgreSQL: a libpq connection string, e.g. "host=127.0.0.1 port=5432 user=postgres";
+# left empty, the lab uses the PG* environment variables if PGHOST, PGPORT or PGSERVICE
+# is set, and otherwise starts a throwaway server where PostgreSQL is installed.
+PG_DSN = ""
+
+# %%
+import statistics
+
+import psycopg
+
+from examples.sync_vs_async import async_commit_postgres, async_commit_sqlite, fsync_cost
+from tests.pg_server import PostgresUnavailable, running_postgres
+
+folder = async_commit_sqlite.disk_backed_temp_dir()  # not tmpfs: fsync must reach a disk
+measured: dict[str, list[float]] = {}  # what was measured -> operations per second, rounds
+waits_for_disk: dict[str, bool] = {}  # -> whether it returns only once the disk has it
+
+
+def record(name: str, per_second: list[float], durable: bool) -> None:
+    measured[name], waits_for_disk[name] = per_second, durable
+
+
+# %% [markdown]
+# ### A file: write, then write and fsync
 #
 # `write()` returns once the kernel has copied the bytes into its page cache; the
 # kernel writes them to the disk later, by itself. `fsync()` returns once they are on
 # the disk ([fsync(2)](https://man7.org/linux/man-pages/man2/fsync.2.html)). The
-# example's `append_times` appends 64 KiB `ROUNDS` times each way, to a temporary file
-# that has no name, and returns the median time of one append.
+# example's `trial` appends 64 KiB `fsync_cost.ROUNDS` times each way, to a temporary
+# file that has no name, and returns the time of each append.
 
 # %%
-rates: dict[str, float] = {}  # operation -> operations per second
-waits_for_disk: dict[str, bool] = {}
-fsync_cost.append_times(Path(folder))  # warm up
-cached, synced = fsync_cost.append_times(Path(folder))
-rates["file: write()"], waits_for_disk["file: write()"] = 1 / cached, False
-rates["file: write() + fsync()"], waits_for_disk["file: write() + fsync()"] = 1 / synced, True
-for name in rates:
-    print(f"{name:<28} {rates[name]:>12,.0f} writes/s")
+fsync_cost.trial(Path(folder), sync=True)  # warm up
+for name, sync in [("file: write()", False), ("file: write() + fsync()", True)]:
+    times, _ = fsync_cost.trial(Path(folder), sync)
+    record(name, [1 / t for t in times], sync)
 
 # %% [markdown]
-# ## SQLite: PRAGMA synchronous
+# ### SQLite: PRAGMA synchronous
 #
 # In WAL mode, `FULL` syncs the log at every commit; `NORMAL` syncs it only at
 # checkpoints (a commit can be lost on power loss, the database stays consistent);
-# `OFF` never syncs ([PRAGMA synchronous](https://www.sqlite.org/pragma.html#pragma_synchronous)).
-# Each level runs the example's `commit_seconds`: one-row transactions, each committed.
+# `OFF` never syncs, and an OS crash or a power loss can leave a corrupt database file
+# ([PRAGMA synchronous](https://www.sqlite.org/pragma.html#pragma_synchronous)). The
+# example's `measure` runs one-row transactions, each committed, every level in turn.
 
 # %%
-SQLITE_LEVELS = {"OFF": False, "NORMAL": False, "FULL": True}  # level -> waits for the disk
-sqlite_seconds = dict.fromkeys(SQLITE_LEVELS, 0.0)
-rounds = 4
-with tempfile.TemporaryDirectory(dir=folder) as scratch:
-    db = sqlite3.connect(Path(scratch, "commits.db"), isolation_level=None, timeout=5)
-    try:
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("CREATE TABLE t (setting TEXT, i INTEGER)")
-        async_commit_sqlite.commit_seconds(db, "FULL", 10)  # warm up
-        for _ in range(rounds):  # alternate, so that a busy moment hurts every level
-            for level in SQLITE_LEVELS:
-                seconds = async_commit_sqlite.commit_seconds(db, level, OPERATIONS // rounds)
-                sqlite_seconds[level] += seconds
-    finally:
-        db.close()
-for level, durable in SQLITE_LEVELS.items():
-    name = f"SQLite: synchronous={level}"
-    rates[name] = OPERATIONS // rounds * rounds / sqlite_seconds[level]
-    waits_for_disk[name] = durable
-    print(f"{name:<28} {rates[name]:>12,.0f} commits/s")
+sqlite_rates = async_commit_sqlite.measure(SQLITE_COMMITS, ROUNDS)
+for level in ["OFF", "NORMAL", "FULL"]:
+    record(f"SQLite: synchronous={level}", sqlite_rates[level], level == "FULL")
 
 # %% [markdown]
-# ## PostgreSQL: synchronous_commit
+# ### PostgreSQL: synchronous_commit
 #
 # With `on` (the default) COMMIT returns once its WAL record is flushed to disk; with
 # `off` it returns at once and the WAL writer flushes a moment later
 # ([Asynchronous Commit](https://www.postgresql.org/docs/current/wal-async-commit.html)).
-# The lab uses a server only if you point it at one (`PG_DSN` above, or the `PG*`
-# environment variables libpq reads); it never starts one.
+# With 8 sessions committing at once, one flush can carry the commits of several (group
+# commit, [WAL Configuration](https://www.postgresql.org/docs/current/wal-configuration.html)):
+# the server's count of WAL flushes per commit says how many. The lab uses the server you
+# point it at (`PG_DSN` above, or the `PG*` environment variables libpq reads); if none,
+# it starts a throwaway one where PostgreSQL is installed, and stops it at the end.
 
 # %%
 pg_conninfo = PG_DSN or (
     "" if {"PGHOST", "PGPORT", "PGSERVICE"} & set(os.environ) else None
 )  # "" lets libpq read the PG* variables
-if pg_conninfo is None:
-    print("PostgreSQL: not measured (no PG_DSN, and none of PGHOST, PGPORT, PGSERVICE is set)")
-else:
-    try:
-        on, off, delay_ms = async_commit_postgres.measure(pg_conninfo, PG_COMMITS, rounds=4)
-    except psycopg.OperationalError as error:
-        print(f"PostgreSQL: not measured, no server reachable: {str(error).strip()}")
+pg_figures: async_commit_postgres.Figures = {}
+pg_missing = ""  # why PostgreSQL was not measured, if it was not
+try:
+    if pg_conninfo is None:
+        with running_postgres() as server:
+            print(f"PostgreSQL: a throwaway server, fsync=on, port {server.port}")
+            pg_figures, delay_ms = async_commit_postgres.measure(server.dsn, PG_COMMITS, ROUNDS)
     else:
-        rates["PostgreSQL: synchronous_commit=off"] = off
-        rates["PostgreSQL: synchronous_commit=on"] = on
-        waits_for_disk["PostgreSQL: synchronous_commit=off"] = False
-        waits_for_disk["PostgreSQL: synchronous_commit=on"] = True
-        print(f"{'PostgreSQL: synchronous_commit=off':<36} {off:>10,.0f} commits/s")
-        print(f"{'PostgreSQL: synchronous_commit=on':<36} {on:>10,.0f} commits/s")
-        print(f"a crash may lose the last {3 * delay_ms} ms of commits acknowledged with off")
+        pg_figures, delay_ms = async_commit_postgres.measure(pg_conninfo, PG_COMMITS, ROUNDS)
+except PostgresUnavailable:
+    pg_missing = "no PG_DSN, no PG* variables, and no PostgreSQL installed here"
+except psycopg.OperationalError as error:
+    pg_missing = f"no server reachable ({str(error).strip()})"
+
+# %% tags=["remove-input"]
+flushes_per_commit: dict[tuple[int, str], float] = {}  # (sessions, setting) -> median
+flushes_per_row: dict[str, float] = {}
+for (sessions, setting), rounds in pg_figures.items():
+    name = f"PostgreSQL: synchronous_commit={setting} ({sessions} at once)"
+    record(name, [rate for rate, _ in rounds], setting == "on")
+    counts = [count for _, count in rounds if count is not None]
+    if counts:
+        flushes_per_commit[sessions, setting] = statistics.median(counts)
+        flushes_per_row[name] = flushes_per_commit[sessions, setting]
+if pg_missing:
+    print(f"PostgreSQL: not measured, {pg_missing}")
+else:
+    print(async_commit_postgres.window(delay_ms))
 
 # %% [markdown]
-# ## Operations per second, log scale
+# ## What was measured
+#
+# Operations per second, the median of the rounds, with their spread; the plot draws the
+# medians on a log scale, red where the call returns only once the disk has the bytes.
 
-# %%
+# %% tags=["remove-input"]
+rates = {name: statistics.median(values) for name, values in measured.items()}
+header = ["what", "per second", "spread"] + (["WAL flushes / commit"] if flushes_per_row else [])
+rows = []
+for name, values in measured.items():
+    row = [name, f"{rates[name]:,.0f}", f"{min(values):,.0f} to {max(values):,.0f}"]
+    if flushes_per_row:
+        row.append(f"{flushes_per_row[name]:.2f}" if name in flushes_per_row else "-")
+    rows.append(row)
+durable = ", ".join(name for name in measured if waits_for_disk[name])
+show_table(
+    header,
+    rows,
+    f"Appends of 64 KiB or one-row commits. Returns only once the disk has the bytes (red in"
+    f" the plot): {durable}. Measured on {machine(folder)}.",
+)
+
+# %% tags=["remove-input"]
+from math import floor, log10
+
 names = list(rates)
-fig, ax = plt.subplots(
-    figsize=(7.5, 0.45 * len(names) + 1.6), layout="constrained", linewidth=1.5
-)  # linewidth: the border
-colours = ["#c0504d" if waits_for_disk[name] else "#4f81bd" for name in names]
+fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(names) + 1.6), layout="constrained")
+colours = [COLOURS[1] if waits_for_disk[name] else COLOURS[0] for name in names]
 bars = ax.barh(names, [rates[name] for name in names], color=colours)
 ax.bar_label(bars, labels=[f"{rates[name]:,.0f}" for name in names], padding=3, fontsize=9)
 ax.set_xscale("log")
-lowest = 10 ** (floor(log10(min(rates.values()))) - 1)  # bars start a decade below the least
-ax.set_xlim(lowest, max(rates.values()) * 8)  # and leave room for the labels
+lowest = 10 ** (floor(log10(min(rates.values()))) - 1)  # a decade below the least
+ax.set_xlim(lowest, max(rates.values()) * 8)  # and room for the labels
 ax.invert_yaxis()  # first measured on top
-ax.set_xlabel("operations per second (64 KiB appends or one-row commits), log scale")
+ax.set_xlabel("operations per second, median (log scale)")
 ax.set_title("What durability costs: waiting for the disk, or not")
 ax.grid(axis="y", visible=False)
 fig.legend(
     handles=[
-        plt.Rectangle((0, 0), 1, 1, color="#c0504d", label="returns once the disk has it"),
-        plt.Rectangle((0, 0), 1, 1, color="#4f81bd", label="returns before the disk has it"),
+        plt.Rectangle((0, 0), 1, 1, color=COLOURS[1], label="returns once the disk has it"),
+        plt.Rectangle((0, 0), 1, 1, color=COLOURS[0], label="returns before the disk has it"),
     ],
     loc="outside lower center",  # under the plot: no bar or label is hidden
     ncols=2,
     fontsize=9,
 )
-show(
+show_figure(
     fig,
     "Horizontal bars, log scale, operations per second: "
     + "; ".join(f"{name} {rates[name]:,.0f}" for name in names),
@@ -221,35 +389,74 @@ show(
 
 # %% [markdown]
 # ## What this shows
-#
-# When the pattern holds, on each layer the red bar (the call returns once the disk has
-# the bytes) is shorter than the blue ones (it returns before), often by one or two
-# orders of magnitude on a real disk, since each operation then waits for the device.
-# The difference is durability, not speed of the code: what returned before the disk
-# had it can be lost in a power failure (or, for PostgreSQL, a server crash), and how
-# much is at stake is what the bar's length bought. On a disk with a fast or volatile
-# write cache, or a virtual disk that does not flush, the bars come closer: the ratios
-# below say how large the price is on this machine.
 
-# %%
-pairs = [
-    ("file: write()", "file: write() + fsync()"),
-    ("SQLite: synchronous=OFF", "SQLite: synchronous=FULL"),
-    ("SQLite: synchronous=NORMAL", "SQLite: synchronous=FULL"),
-    ("PostgreSQL: synchronous_commit=off", "PostgreSQL: synchronous_commit=on"),
+
+# %% tags=["remove-input", "finding"]
+def ratio(fast: str, slow: str) -> float:
+    return rates[fast] / rates[slow]
+
+
+pg = "PostgreSQL: synchronous_commit={} ({} at once)"
+one, many = min(async_commit_postgres.COMMITTERS), max(async_commit_postgres.COMMITTERS)
+finding: dict[str, Any] = {
+    "fsync_slower": ratio("file: write()", "file: write() + fsync()"),
+    "fsync_floor": FSYNC_SLOWER,
+    "off_faster": ratio("SQLite: synchronous=OFF", "SQLite: synchronous=FULL"),
+    "normal_faster": ratio("SQLite: synchronous=NORMAL", "SQLite: synchronous=FULL"),
+    "sqlite_floor": SQLITE_FASTER,
+    "file_system": fsync_cost.file_system(Path(folder).resolve()),
+}
+if pg_figures:
+    finding |= {
+        "pg_faster_1": ratio(pg.format("off", one), pg.format("on", one)),
+        "pg_floor": PG_FASTER,
+        "pg_sessions": many,
+        "pg_faster_n": ratio(pg.format("off", many), pg.format("on", many)),
+    }
+    if flushes_per_commit.get((one, "on")) and flushes_per_commit.get((many, "on")):
+        finding |= {
+            "group": flushes_per_commit[one, "on"] / flushes_per_commit[many, "on"],
+            "group_floor": PG_GROUP,
+            "commits_per_flush": 1 / flushes_per_commit[many, "on"],
+        }
+f = finding
+
+
+def against(measured_ratio: float, floor: float) -> str:
+    verdict = "above" if measured_ratio >= floor else "**below**"
+    return f"{verdict} the floor of {floor:g}x that its page claims"
+
+
+text = [
+    f"""**A file.** Here `write()` + `fsync()` managed {f["fsync_slower"]:.1f}x fewer appends
+per second than `write()` alone, on the {f["file_system"]} file system here:
+{against(f["fsync_slower"], f["fsync_floor"])}
+([fsync and the page cache](../communication-patterns/sync-vs-async/fsync-cost.md)).""",
+    f"""**SQLite.** `OFF` committed {f["off_faster"]:.1f}x and `NORMAL` {f["normal_faster"]:.1f}x
+as many transactions per second as `FULL`:
+{against(min(f["off_faster"], f["normal_faster"]), f["sqlite_floor"])} for each
+([commits in SQLite](../communication-patterns/sync-vs-async/async-commit-sqlite.md)).""",
 ]
-for fast, durable in pairs:
-    if fast in rates and durable in rates:
-        print(f"{fast} / {durable.split(': ')[1]}: {rates[fast] / rates[durable]:,.1f}x")
-
-# %% [markdown]
-# <style>
-# /* The site's styling of this page: code colours with 4.5:1 contrast in both palettes. */
-# .md-typeset .jupyter-wrapper {
-#   --jp-mirror-editor-comment-color: #336666;
-#   --jp-mirror-editor-number-color: #007700;
-# }
-# [data-md-color-scheme="slate"] .md-typeset .jupyter-wrapper {
-#   --jp-mirror-editor-comment-color: #5fa3a3;
-# }
-# </style>
+if pg_figures:
+    text.append(
+        f"""**PostgreSQL.** `off` committed {f["pg_faster_1"]:.1f}x as many transactions per
+second as `on` from one session, {against(f["pg_faster_1"], f["pg_floor"])}
+([commits in PostgreSQL](../communication-patterns/sync-vs-async/async-commit-postgres.md)),
+and {f["pg_faster_n"]:.1f}x from {f["pg_sessions"]} at once."""
+    )
+    if "group" in f:
+        text[-1] += f""" With {f["pg_sessions"]} sessions one WAL flush carried
+{f["commits_per_flush"]:.1f} commits of `on`, {f["group"]:.1f}x as many as with one
+session: group commit, {against(f["group"], f["group_floor"])}."""
+else:
+    finding["pg_missing"] = pg_missing
+    text.append(f"**PostgreSQL** was not measured: {pg_missing}.")
+survives = "../communication-patterns/sync-vs-async/fsync-cost.md#what-survives-a-crash"
+text.append(
+    f"""Each price is durability, not speed of code: what returned before the disk had it
+can be lost in an OS crash or a power failure (for PostgreSQL, in a server crash too),
+as the table [what survives a crash]({survives}) says for each level. A disk with a fast
+or volatile write cache, or a virtual disk that does not flush, brings the bars closer:
+the ratios above are this machine's price."""
+)
+show_markdown("\n\n".join(text))

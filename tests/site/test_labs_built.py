@@ -1,22 +1,50 @@
-"""Lab pages in the built site: executed, and offering their notebook for download."""
+"""Lab pages in the built site: executed, their setup and plotting code hidden, their
+figures inline SVG in the page's colours, and their notebook offered for download whole."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.site.browser import nav_pages
 from tests.support import ROOT
 
 
-def test_every_lab_page_is_executed_and_links_its_notebook(built_site: Path) -> None:
+def lab_pages(built_site: Path) -> dict[str, str]:
     labs = [url for url in nav_pages() if url.startswith("labs/") and url != "labs/"]
     assert len(labs) == 3
-    for url in labs:
-        name = url.strip("/").split("/")[-1]
-        page = built_site / url / "index.html"
-        html = page.read_text(encoding="utf-8")
+    return {
+        url.strip("/").split("/")[-1]: (built_site / url / "index.html").read_text("utf-8")
+        for url in labs
+    }
+
+
+def test_every_lab_page_is_executed_and_links_its_notebook(built_site: Path) -> None:
+    for name, html in lab_pages(built_site).items():
         assert f'href="{name}.py" download' in html
-        assert (page.parent / f"{name}.py").read_text() == (
+        assert (built_site / "labs" / name / f"{name}.py").read_text() == (
             ROOT / "docs" / "labs" / f"{name}.py"
-        ).read_text()
-        assert "data:image/png;base64," in html, f"{name}: no figure, so it did not execute"
+        ).read_text(), "the download is the whole lab, hidden cells included"
+        figures = re.findall(r'<svg [^>]*role="img"[^>]*>', html)
+        assert figures, f"{name}: no figure, so it did not execute"
+        assert all("aria-label=" in svg for svg in figures)
+        assert not re.search(r'<img [^>]*src="data:image/png', html), "a raster figure"
+        assert re.search(r"Measured on Python [\d.]+, \d+ CPUs", html), name
+
+
+def test_lab_pages_hide_setup_and_plotting_code(built_site: Path) -> None:
+    for name, html in lab_pages(built_site).items():
+        assert "rcParams" not in html, f"{name}: the setup cell's code is on the page"
+        assert "show_figure(" not in html, f"{name}: plotting code is on the page"
+        assert "celltag_remove-input" in html  # the hidden cells are there, their code not
+        assert "What this shows" in html
+
+
+def test_lab_figures_follow_the_palette(built_site: Path) -> None:
+    """Text, axes and grid are drawn in the page's colour, the background left to it:
+    one drawing reads in the light and the dark scheme."""
+    for name, html in lab_pages(built_site).items():
+        for svg in re.findall(r'<svg [^>]*role="img".*?</svg>', html, re.S):
+            assert "currentColor" in svg, name
+            assert "#010101" not in svg and "#fefefe" not in svg, name  # stand-ins replaced
+            assert 'fill: #ffffff"' not in svg, f"{name}: an opaque white background"
