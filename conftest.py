@@ -26,7 +26,7 @@ pytest_collect_file = (
     )
     + Sybil(
         parsers=[parse_python_blocks, parse_background, parse_console],
-        patterns=["docs/*.md", "docs/*/*.md", "docs/*/*/*.md"],
+        patterns=["docs/*.md", "docs/*/*.md", "docs/*/*/*.md", "docs/*/*/*/*.md"],
         teardown=stop_page,
         name="pages",
     )

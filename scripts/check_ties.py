@@ -5,9 +5,11 @@ package `examples/<package>/<name>/` (a folder with `__init__.py`). Its topic fo
 the package's name with hyphens (`request_response` -> `request-response`), its page name
 the example's (`dns_query` -> `dns-query`). For each example:
 
-- its page `docs/communication-patterns/<topic>/<page-name>.md` exists;
+- its page `docs/communication-patterns/<topic>/<page-name>.md` exists (a package too big
+  for one page may instead have a folder `<page-name>/`, whose `index.md` is its page and
+  whose other pages show its files);
 - the page includes it whole, `--8<-- "examples/<package>/<name>.py"` with no section
-  (a package: each of its files);
+  (a package: each of its files, on its page or, for a folder, on any page of the folder);
 - the page runs it: a `$ python -m examples.<package>.<name>` line in a `console` block
   (arguments allowed; for a package, `python -m` of one of its modules counts too), or a
   `<!-- console-background: python -m examples.<package>.<name> ... -->` comment;
@@ -95,14 +97,19 @@ def example_problems(
     package, name = example.parent.name, example.name.removesuffix(".py")
     rel = example.relative_to(root)
     page = PAGES / package.replace("_", "-") / f"{name.replace('_', '-')}.md"
+    folder = page.with_suffix("")
+    if example.is_dir() and folder / "index.md" in pages:
+        page = folder / "index.md"
     test = Path("tests") / package / f"test_{name}.py"
     found = []
     if page not in pages:
         found.append(f"{rel}: no page {page} (its template: {TEMPLATE})")
     else:
         shown = [rel] if example.is_file() else [f.relative_to(root) for f in files_of(example)]
+        on_pages = [other for other in pages if other.parent == folder] or [page]
+        included = set().union(*(whole[other] for other in on_pages))
         for file in shown:
-            if file.as_posix() not in whole[page]:
+            if file.as_posix() not in included:
                 found.append(f'{page}: does not show {file} whole (--8<-- "{file.as_posix()}")')
         dotted = f"examples.{package}.{name}"
         modules = r"(\.\w+)*" if example.is_dir() else ""  # a package's modules run it too
@@ -140,7 +147,8 @@ def problems(root: Path) -> list[str]:
     found, whole = include_problems(root)
     pages = {
         page.relative_to(root): page.read_text(encoding="utf-8")
-        for page in sorted((root / PAGES).glob("*/*.md"))
+        for pattern in ("*/*.md", "*/*/*.md")
+        for page in sorted((root / PAGES).glob(pattern))
     }
     whole = {page: whole.get(page, set()) for page in pages}
     for package in sorted((root / "examples").iterdir()):

@@ -2,7 +2,7 @@
 
 A tiny HTTP/1.1 server and a raw-socket client, both written against plain sockets
 so that nothing hides the framing: the request line, the headers, the blank line
-that ends them, and a body whose length the ``Content-Length`` header announces.
+that ends them, and a body whose end RFC 9112 §6.3 decides (here: Content-Length).
 
 Run it: ``python anatomy.py``. Its page shows what it prints.
 
@@ -18,10 +18,34 @@ import threading
 from collections.abc import Callable
 
 TIMEOUT = 5.0  # seconds; every socket operation here gives up after this
+Message = tuple[str, dict[str, str], bytes]  # start line, headers (lower-case names), body
 
 
 # --8<-- [start:framing]
-def read_message(sock: socket.socket) -> tuple[str, dict[str, str], bytes]:
+class FramingError(ValueError):
+    """A body whose end this reader cannot know, or must not guess (RFC 9112 §6.3)."""
+
+
+def body_length(start_line: str, headers: dict[str, str], method: str | None) -> int | None:
+    """RFC 9112 §6.3 in its order, chunked aside; None: until the peer closes.
+
+    ``method`` is None for a request, else the method of the request a response answers."""
+    status = int([*start_line.split(" "), ""][1]) if method else 0
+    if method == "HEAD" or status // 100 == 1 or status in (204, 304):
+        return 0  # rule 1: no body, whatever the headers say
+    if method == "CONNECT" and status // 100 == 2:
+        raise FramingError("RFC 9112 §6.3 rule 2: a 2xx to CONNECT starts a tunnel")
+    if "transfer-encoding" in headers:  # rules 3 and 4: see message_length.py
+        raise FramingError("RFC 9112 §6.3 rules 3-4: Transfer-Encoding is not read here")
+    if "content-length" in headers:  # "5" or "5, 5" (a repeated field) are valid
+        values = {value.strip() for value in headers["content-length"].split(",")}
+        if len(values) != 1 or not ((value := values.pop()).isascii() and value.isdigit()):
+            raise FramingError("RFC 9112 §6.3 rule 5: invalid Content-Length")
+        return int(value)  # rule 6
+    return 0 if method is None else None  # rule 7 (a request), rule 8 (a response)
+
+
+def read_message(sock: socket.socket, method: str | None = None) -> Message:
     """Read one HTTP/1.1 message: start line, headers up to the blank line, then the body."""
     buffer = b""
     while b"\r\n\r\n" not in buffer:  # the blank line ends the head
@@ -33,17 +57,17 @@ def read_message(sock: socket.socket) -> tuple[str, dict[str, str], bytes]:
             raise ValueError("header section larger than 64 KiB")
     head, _, body = buffer.partition(b"\r\n\r\n")
     start_line, *header_lines = head.decode("latin-1").split("\r\n")
-    headers = {}
+    headers: dict[str, str] = {}
     for line in header_lines:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    length = int(headers.get("content-length", "0"))  # Content-Length frames the body
-    while len(body) < length:
-        chunk = sock.recv(length - len(body))
-        if not chunk:
-            raise ConnectionError("peer closed the connection inside the body")
-        body += chunk
-    return start_line, headers, body
+        name, _, value = (part.strip() for part in line.partition(":"))
+        name = name.lower()  # a repeated field is combined, as a list (RFC 9110 §5.3)
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    length = body_length(start_line, headers, method)
+    while (length is None or len(body) < length) and (chunk := sock.recv(65536)):
+        body += chunk  # with no length (rule 8), only the peer's close ends the body
+    if length is not None and len(body) < length:
+        raise ConnectionError("peer closed the connection inside the body")
+    return start_line, headers, body[:length]  # any bytes after it: a next message, dropped
 
 
 def build_message(start_line: str, headers: dict[str, str], body: bytes) -> bytes:
@@ -53,7 +77,7 @@ def build_message(start_line: str, headers: dict[str, str], body: bytes) -> byte
 
 
 def on_the_wire(direction: str, message: bytes) -> str:
-    """Show a message as it travels: one line per CRLF, the body last."""
+    """Show a message as it travels: one line per CRLF of the head, then the body."""
     head, _, body = message.partition(b"\r\n\r\n")
     lines = [*head.decode("latin-1").split("\r\n"), "", body.decode()]
     return "\n".join(f"   {direction} {line}".rstrip() for line in lines)
@@ -65,7 +89,12 @@ def serve_one(listener: socket.socket, say: Callable[[str], None]) -> None:
     conn, _ = listener.accept()
     with conn:
         conn.settimeout(TIMEOUT)
-        request_line, headers, body = read_message(conn)
+        try:
+            request_line, headers, body = read_message(conn)
+        except FramingError as error:  # Content-Length with Transfer-Encoding: §6.1, §11.2
+            refusal = {"Content-Length": "0", "Connection": "close"}
+            conn.sendall(build_message("HTTP/1.1 400 Bad Request", refusal, b""))
+            return say(f"2. server refuses the request: 400 ({error})")
         method, path, _version = request_line.split(" ")
         say(
             f"2. server parses the request: method={method!r} path={path!r} "
@@ -113,7 +142,7 @@ def demo(say: Callable[[str], None] = print) -> None:
                 )
                 say(on_the_wire(">", request))
                 sock.sendall(request)
-                status_line, _headers, reply = read_message(sock)  # blocks until the answer
+                status_line, _headers, reply = read_message(sock, "POST")  # waits for it
             status = int(status_line.split(" ")[1])
             say(
                 f"5. client parses the response and consumes it: status={status} "

@@ -1,14 +1,14 @@
-"""REST, SOAP and GraphQL are three payloads carried by the same request-response.
+"""REST, SOAP and GraphQL: three API styles, each one request and one response.
 
 One tiny HTTP server answers the same question ("which book has id 1?") in three
-styles: a REST resource as JSON, a SOAP 1.2 envelope, and a GraphQL query. Only
-the bodies change; each is one request and one response.
+styles: a REST resource as JSON, a SOAP 1.2 envelope, and a GraphQL query. The method,
+the URL, the media type and the body differ, and so does the answer for a missing book.
 
 Run it: ``python api_payloads.py`` (all three), or name the styles:
 ``python api_payloads.py rest graphql``. Its page shows what it prints.
 
 >>> graphql("/graphql", b'{"query": "{ book(id: 1) { author } }"}')
-('application/json', b'{"data": {"book": {"author": "Frank Herbert"}}}')
+(200, 'application/json', b'{"data": {"book": {"author": "Frank Herbert"}}}')
 """
 
 from __future__ import annotations
@@ -30,35 +30,43 @@ SOAP_NS = "http://www.w3.org/2003/05/soap-envelope"  # SOAP 1.2
 ENVELOPE = (
     f'<soap:Envelope xmlns:soap="{SOAP_NS}">\n  <soap:Body>\n{{}}\n  </soap:Body>\n</soap:Envelope>'
 )
+FAULT = (  # SOAP 1.2 Part 1 §5.4: a Code and a Reason; Sender: the request is at fault
+    "    <soap:Fault><soap:Code><soap:Value>soap:Sender</soap:Value></soap:Code><soap:Reason>"
+    '<soap:Text xml:lang="en">no such book</soap:Text></soap:Reason></soap:Fault>'
+)
 
 
 # --8<-- [start:server]
-def rest(path: str, _body: bytes) -> tuple[str, bytes]:
-    book = BOOKS[int(path.removeprefix("/books/"))]  # the resource is in the URL
-    return "application/json", json.dumps(book).encode()
+def rest(path: str, _body: bytes) -> tuple[int, str, bytes]:
+    book_id = path.removeprefix("/books/")  # the resource is in the URL
+    book = BOOKS.get(int(book_id)) if book_id.isdecimal() else None
+    if book is None:
+        return 404, "application/json", b'{"error": "no such book"}'  # RFC 9110 §15.5.5
+    return 200, "application/json", json.dumps(book).encode()
 
 
-def soap(_path: str, body: bytes) -> tuple[str, bytes]:
+def soap(_path: str, body: bytes) -> tuple[int, str, bytes]:
     call = ET.fromstring(body).find(f"{{{SOAP_NS}}}Body/{{urn:example:books}}GetBook")
     if call is None:
         raise ValueError("not a GetBook call")
-    book = BOOKS[int(call.findtext("{urn:example:books}id", "0"))]
+    if (book := BOOKS.get(int(call.findtext("{urn:example:books}id", "0")))) is None:
+        return 400, "application/soap+xml", ENVELOPE.format(FAULT).encode()  # Part 2, Table 20
     result = "".join(f"<{key}>{escape(str(book[key]))}</{key}>" for key in ("title", "author"))
     reply = ENVELOPE.format(
         f'    <GetBookResponse xmlns="urn:example:books">\n      {result}\n    </GetBookResponse>'
     )
-    return "application/soap+xml", reply.encode()
+    return 200, "application/soap+xml", reply.encode()
 
 
-def graphql(_path: str, body: bytes) -> tuple[str, bytes]:
+def graphql(_path: str, body: bytes) -> tuple[int, str, bytes]:
     # A real server parses the whole GraphQL language; this one knows one query shape.
     query = json.loads(body)["query"]
     match = re.fullmatch(r"\{\s*book\(id:\s*(\d+)\)\s*\{([\w\s]+)\}\s*\}", query)
     if match is None:
         raise ValueError("unsupported query")
-    book = BOOKS[int(match[1])]
-    fields = {field: book[field] for field in match[2].split()}  # only what was asked
-    return "application/json", json.dumps({"data": {"book": fields}}).encode()
+    book = BOOKS.get(int(match[1]))  # none: the field is null, and the request still succeeded
+    fields = None if book is None else {field: book[field] for field in match[2].split()}
+    return 200, "application/json", json.dumps({"data": {"book": fields}}).encode()
 
 
 ROUTES = {("GET", "/books/"): rest, ("POST", "/soap"): soap, ("POST", "/graphql"): graphql}
@@ -66,15 +74,17 @@ ROUTES = {("GET", "/books/"): rest, ("POST", "/soap"): soap, ("POST", "/graphql"
 
 class Handler(BaseHTTPRequestHandler):
     def answer(self) -> None:
+        if "Transfer-Encoding" in self.headers:  # http.server cannot decode it: RFC 9112 §6.1
+            return self.send_error(400, "Transfer-Encoding not supported")
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         for (method, prefix), route in ROUTES.items():
             if self.command == method and self.path.startswith(prefix):
                 try:
-                    content_type, reply = route(self.path, body)
-                except (KeyError, ValueError, ET.ParseError):  # no such book, or bad payload
+                    status, content_type, reply = route(self.path, body)
+                except (KeyError, ValueError, ET.ParseError):  # a payload it cannot read
                     self.send_error(400)
                     return
-                self.send_response(200)
+                self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()

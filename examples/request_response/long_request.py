@@ -1,8 +1,9 @@
 """A very long request: the client times out, the server keeps working for nobody.
 
 The server needs 5 steps of 40 ms to build a report; the client waits at most
-100 ms for an answer, then gives up and closes the connection. Nothing tells the
-server: it finishes every step and writes its answer to a closed connection.
+100 ms for an answer, then gives up and closes the connection. Its FIN reaches the
+server's socket, but this server does not look while it works: it finishes every step
+and writes its answer to a closed connection.
 
 Run it: ``python long_request.py``. Its page shows what it prints.
 
@@ -29,6 +30,7 @@ CLIENT_WAITS = 0.100  # the client's timeout: shorter than the work
 @dataclass
 class ServerLog:
     finished: list[float] = field(default_factory=list)  # when each step ended
+    fin_waiting: bool = False  # after the work: had the client's FIN arrived, unread?
     send: str = ""  # what happened to the answer
 
 
@@ -47,6 +49,12 @@ def serve_one(listener: socket.socket, log: ServerLog) -> None:
         for _step in range(STEPS):
             time.sleep(STEP_SECONDS)  # stands for a query, a render, a computation...
             log.finished.append(time.monotonic())
+        conn.setblocking(False)  # a look, not a wait: a peek reads b"" if the FIN is there
+        try:
+            log.fin_waiting = conn.recv(1, socket.MSG_PEEK) == b""
+        except BlockingIOError:
+            log.fin_waiting = False  # nothing has arrived
+        conn.settimeout(TIMEOUT)
         answer = b"HTTP/1.1 200 OK\r\n\r\n"
         try:
             conn.sendall(answer)  # the client left long ago
@@ -86,6 +94,7 @@ def demo(say: Callable[[str], None] = print) -> None:
     after = sum(1 for at in finished if at > gone_at)
     say(f"server: did all {len(finished)} of {STEPS} steps ({STEP_SECONDS * 1000:.0f} ms each); "
         f"{after} of them finished after the client had left")  # fmt: skip
+    say(f"server: the client's FIN was waiting, unread, in its socket: {log.fin_waiting}")
     say(f"server: {log.send}")
 
 

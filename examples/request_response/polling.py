@@ -1,9 +1,10 @@
 """Notifications and chat over request-response: the client must poll.
 
-A server can only answer; it cannot tell a client "a message just arrived". So a
-chat client asks "anything new?" every interval. Here a message reaches the server
-360 ms after the client starts asking every 80 ms: each earlier request is answered
-with an empty list (wasted), and the message waits on the server until the next poll.
+A request-response server can only answer; it cannot tell a client "a message just
+arrived". So a chat client asks "anything new?" every interval. Here a message reaches
+the server 360 ms after the client starts asking every 80 ms: each earlier request is
+answered with an empty list (wasted), and the message waits on the server until the
+next poll.
 The client polls on a fixed schedule and the message arrives half an interval away from
 any poll, so a poll would have to be 40 ms late to change the count.
 

@@ -1,4 +1,4 @@
-"""RPC is request-response: a remote call is one HTTP POST, its result is the response.
+"""An XML-RPC call is request-response: one HTTP POST, and its result is the response.
 
 The standard library's XML-RPC server publishes a function; the client calls it
 twice. First by hand, with ``http.client``, to see the XML bodies on the wire;

@@ -1,8 +1,8 @@
 """Asynchronous backend processing: 202 Accepted now, the work later, the status by polling.
 
 ``POST /jobs`` does not do the job: it records it, queues it for a worker thread and
-answers at once with ``202 Accepted``, the job's id and a ``Location`` header to ask
-about it. The client then polls ``GET /jobs/<id>`` and sees the status change:
+answers at once with ``202 Accepted`` and a body that points to a status monitor,
+``/jobs/<id>`` (RFC 9110 §15.3.3). The client then polls it and sees the status change:
 queued, running, done. The worker takes ``WORK`` seconds per job; the client polls
 every ``POLL`` seconds.
 
@@ -42,6 +42,7 @@ class Jobs(ThreadingHTTPServer):
         self.jobs: dict[int, dict[str, object]] = {}
         self.lock = threading.Lock()
         self.todo: queue.Queue[int | None] = queue.Queue()
+        self.finished: dict[int, float] = {}  # job id: when the worker finished it (monotonic)
         self.worker = threading.Thread(target=self.work)
         self.serving = threading.Thread(target=self.serve_forever, args=(0.05,))
 
@@ -54,6 +55,7 @@ class Jobs(ThreadingHTTPServer):
             time.sleep(WORK)  # the slow part: a report, a transcode, a payment...
             with self.lock:
                 self.jobs[job_id].update(status="done", result=f"report for {job_id}")
+                self.finished[job_id] = time.monotonic()
                 # --8<-- [end:worker]
 
     def __enter__(self) -> Jobs:
@@ -79,9 +81,10 @@ class JobHandler(BaseHTTPRequestHandler):
         with self.server.lock:
             job_id = len(self.server.jobs) + 1
             self.server.jobs[job_id] = {"id": job_id, "status": "queued"}
-            body = json.dumps(self.server.jobs[job_id]).encode()
+            monitor = f"/jobs/{job_id}"  # where to ask: in the body, as RFC 9110 says for 202
+            body = json.dumps({**self.server.jobs[job_id], "monitor": monitor}).encode()
         self.server.todo.put(job_id)
-        self.reply(202, body, {"Location": f"/jobs/{job_id}"})
+        self.reply(202, body, {"Location": monitor})  # a common convention besides
 
     def do_GET(self) -> None:  # report the job's status
         job_id = int(self.path.rsplit("/", 1)[-1]) if self.path.startswith("/jobs/") else 0
@@ -114,29 +117,29 @@ def request(port: int, method: str, path: str) -> tuple[int, dict[str, str], byt
 
 
 # --8<-- [start:client]
-def submit_and_poll(port: int) -> tuple[int, str, bytes, float, list[str], bytes]:
-    """POST a job, then poll its Location until it is done; note every status seen."""
+def submit_and_poll(port: int) -> tuple[int, bytes, float, list[str], bytes]:
+    """POST a job, then poll its status monitor until it is done; note every status seen."""
     start = time.monotonic()
-    status, headers, body = request(port, "POST", "/jobs")
-    answered_in = time.monotonic() - start
-    location = headers["Location"]
-    seen = [json.loads(body)["status"]]
+    status, _, body = request(port, "POST", "/jobs")
+    answered_at = time.monotonic()
+    monitor, seen = json.loads(body)["monitor"], [json.loads(body)["status"]]
     while seen[-1] != "done" and time.monotonic() - start < TIMEOUT:
         time.sleep(POLL)  # polling: the client asks again and again
-        _, _, latest = request(port, "GET", location)
+        _, _, latest = request(port, "GET", monitor)
         if (now := json.loads(latest)["status"]) != seen[-1]:
             seen.append(now)
-    return status, location, body, answered_in, seen, latest
+    return status, body, answered_at, seen, latest
     # --8<-- [end:client]
 
 
 def demo(say: Callable[[str], None] = print) -> None:
     """Submit one job and print what the client sees."""
     with Jobs() as server:
-        status, location, body, answered_in, seen, final = submit_and_poll(server.server_port)
-    say(f"POST /jobs -> {status} Accepted, Location: {location}, body: {body.decode()}")
-    say(f"answered before the job ran: {answered_in < WORK / 2}")
-    say(f"client polled GET {location} and saw: {' -> '.join(seen)}")
+        status, body, answered_at, seen, final = submit_and_poll(server.server_port)
+        finished_at = server.finished[1]
+    say(f"POST /jobs -> {status} Accepted, body: {body.decode()}")
+    say(f"the client had its answer before the job finished: {answered_at < finished_at}")
+    say(f"client polled GET {json.loads(body)['monitor']} and saw: {' -> '.join(seen)}")
     say(f"result: {final.decode()}")
 
 

@@ -1,11 +1,14 @@
-"""Synchronous I/O: the caller blocks in a read and the OS takes it off the CPU.
+"""Synchronous I/O: a read that must wait blocks the caller; a read from the cache does not.
 
-The caller owns a work counter. It counts some work, then reads from a socket whose
-other end answers after ``DELAY`` seconds. While the read blocks the counter cannot move: the
-caller executes no code. The operating system's own accounting shows why: the wall
-clock moves, the thread's CPU time (``time.thread_time``) hardly does, the kernel
-reports the thread as sleeping (``State: S`` in ``/proc``), and it counts voluntary
-context switches: the thread gave the CPU away until the answer came.
+The caller reads from a socket whose other end answers after ``DELAY`` seconds. No line
+of the caller runs until recv() returns, by construction; the evidence is the OS's own
+accounting: the thread's CPU time stands still while the wall clock moves, ``/proc``
+shows it sleeping, and the kernel counts the voluntary context switch that gave the CPU away.
+
+A read of a regular file whose data is in the page cache is a copy from kernel memory:
+no sleep, no voluntary context switch. One that must go to the device blocks, and
+readiness cannot warn of it: select() reports a regular file always readable, epoll
+refuses it (EPERM, epoll_ctl(2)), O_NONBLOCK has no effect on it (open(2)).
 
 Run it: ``python blocking_read.py``. Its page shows what it prints. A thread that
 looks at itself finds itself running:
@@ -16,8 +19,13 @@ looks at itself finds itself running:
 
 from __future__ import annotations
 
+import errno
+import os
 import resource
+import select
+import selectors
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -26,6 +34,8 @@ from pathlib import Path
 
 DELAY = 0.15  # seconds the receiver takes to answer
 TIMEOUT = 5.0  # seconds; no read here waits longer
+SIZE = 1 << 20  # bytes in the file read from the page cache
+TRIALS = 5  # reads of the cached file; the fewest context switches counts
 
 
 def voluntary_switches() -> int:
@@ -37,27 +47,33 @@ def voluntary_switches() -> int:
 def thread_state(native_id: int) -> str:
     """The scheduler state of a thread, as Linux shows it in /proc (R running, S sleeping)."""
     status = Path(f"/proc/self/task/{native_id}/status")
-    if not status.exists():
-        return "(no /proc on this system)"
-    for line in status.read_text().splitlines():
-        if line.startswith("State:"):
-            return line.split(":", 1)[1].strip()
-    return "(unknown)"
+    lines = status.read_text().splitlines() if status.exists() else ["State: (no /proc here)"]
+    return next(line.split(":", 1)[1].strip() for line in lines if line.startswith("State:"))
 
 
 @dataclass
-class Blocked:
-    answer: bytes
-    work_during: int  # units of work the caller did while its read was pending
+class Measured:
     wall: float  # seconds on the wall clock during the read
     cpu: float  # seconds of this thread's CPU time during the read
     switches: int  # voluntary context switches during the read
-    state: str  # what /proc said about the caller while it was blocked
+
+
+def clocks() -> Measured:  # the wall clock, this thread's CPU time and switches, now
+    return Measured(time.perf_counter(), time.thread_time(), voluntary_switches())
+
+
+def ten_x_less(measured: Measured) -> bool:  # CPU time at most a tenth of the wall clock
+    return measured.wall >= 10 * measured.cpu
+
+
+def since(before: Measured) -> Measured:
+    now = clocks()
+    return Measured(now.wall - before.wall, now.cpu - before.cpu, now.switches - before.switches)
 
 
 # --8<-- [start:blocking]
-def blocking_read(delay: float = DELAY) -> Blocked:
-    """Count work, then block in recv() until the receiver answers `delay` seconds later."""
+def blocking_read(delay: float = DELAY) -> tuple[bytes, Measured, str]:
+    """Block in recv() until the receiver answers `delay` seconds later; what the OS saw."""
     caller_id = threading.get_native_id()
     seen: list[str] = []
 
@@ -66,42 +82,72 @@ def blocking_read(delay: float = DELAY) -> Blocked:
         seen.append(thread_state(caller_id))  # look at the caller while it waits
         sock.sendall(b"answer")
 
-    work = 0
     mine, theirs = socket.socketpair()
     with mine, theirs:
         mine.settimeout(TIMEOUT)
         peer = threading.Thread(target=receiver, args=(theirs,))
-        for _ in range(100_000):  # the caller's own work, before the call
-            work += 1
-        before = (work, time.perf_counter(), time.thread_time(), voluntary_switches())
         peer.start()
+        before = clocks()
         answer = mine.recv(64)  # blocks: no line of the caller runs until it returns
-        after = (work, time.perf_counter(), time.thread_time(), voluntary_switches())
+        took = since(before)
         peer.join(TIMEOUT)
-    return Blocked(
-        answer=answer,
-        work_during=after[0] - before[0],
-        wall=after[1] - before[1],
-        cpu=after[2] - before[2],
-        switches=after[3] - before[3],
-        state=seen[0] if seen else "(not seen)",
-    )
+    return answer, took, seen[0] if seen else "(not seen)"
     # --8<-- [end:blocking]
 
 
+# --8<-- [start:files]
+def cached_read(path: Path, trials: int = TRIALS) -> Measured:
+    """Read a file whose data is in the page cache: the trial with the fewest switches."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.pread(fd, SIZE, 0)  # the data is in the page cache from now on, if not before
+        tries = []
+        for _ in range(trials):
+            before = clocks()
+            os.pread(fd, SIZE, 0)  # a copy from kernel memory: nothing to wait for
+            tries.append(since(before))
+    finally:
+        os.close(fd)
+    return min(tries, key=lambda measured: (measured.switches, measured.wall))
+
+
+def select_says_readable(path: Path) -> bool:
+    """A regular file is always "ready": select() never waits for one."""
+    with open(path, "rb") as file:
+        readable, _, _ = select.select([file], [], [], 0)
+    return readable == [file]
+
+
+def epoll_verdict(path: Path) -> str:
+    """What epoll says to a regular file: Linux refuses it (EPERM, epoll_ctl(2))."""
+    if not hasattr(selectors, "EpollSelector"):
+        return "(no epoll on this system)"
+    with selectors.EpollSelector() as selector, open(path, "rb") as file:
+        try:
+            selector.register(file, selectors.EVENT_READ)
+        except PermissionError as refused:
+            return f"refused: PermissionError ({errno.errorcode.get(refused.errno or 0, '?')})"
+    return "accepted"
+    # --8<-- [end:files]
+
+
 def demo(say: Callable[[str], None] = print) -> None:
-    """Make one blocking read and print what the OS says about it."""
-    result = blocking_read()
-    say("caller counted work before the call: 100000 units")
-    waited = f"{DELAY * 1000:.0f} ms"
-    say(f"caller blocks in recv() for {waited}, then gets the answer: {result.answer!r}")
-    say(f"work done while blocked: {result.work_during} units")
-    say(f"caller's state in /proc while blocked: {result.state}")
-    say(
-        "wall clock moved at least 10x more than the thread's CPU time: "
-        f"{result.wall >= 10 * result.cpu}"
-    )
-    say(f"voluntary context switches during the read: at least 1: {result.switches >= 1}")
+    """Make one blocking read and one cached read; print what the OS says about each."""
+    say(f"the receiver answers after {DELAY * 1000:.0f} ms; the caller blocks in recv()")
+    answer, took, state = blocking_read()
+    say(f"recv() returned {answer!r} after {took.wall * 1000:.0f} ms on the wall clock")
+    say(f"the caller's CPU time meanwhile: {took.cpu * 1000:.2f} ms (10x less: {ten_x_less(took)})")
+    say(f"the caller's state in /proc while blocked: {state}")
+    say(f"voluntary context switches: {took.switches} (at least 1: {took.switches >= 1})")
+    with tempfile.TemporaryDirectory(prefix="blocking-read-") as folder:
+        path = Path(folder) / "cached.bin"
+        path.write_bytes(b"x" * SIZE)
+        cached = cached_read(path)
+        say(f"a read of {SIZE >> 20} MiB from the page cache: {cached.wall * 1000:.2f} ms")
+        say(f"its CPU time: {cached.cpu * 1000:.2f} ms (10x less: {ten_x_less(cached)})")
+        say(f"voluntary context switches (fewest of {TRIALS} reads): {cached.switches}")
+        say(f"select() says the file is readable: {select_says_readable(path)}")
+        say(f"epoll and the file: {epoll_verdict(path)}")
 
 
 if __name__ == "__main__":

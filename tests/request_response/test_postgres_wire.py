@@ -1,4 +1,5 @@
-"""The hand-written PostgreSQL v3 client against a real server, and its failure modes."""
+"""The hand-written PostgreSQL v3 client against a real server, its failure modes, and the
+messages a server sends that no request asked for."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from examples.request_response.postgres_wire import (
     Replay,
     WireError,
     converse,
+    listen_and_notify,
+    query_message,
     replay,
     split_messages,
     startup_message,
@@ -105,3 +108,56 @@ def test_framing_of_requests_and_responses() -> None:
     assert startup[8:] == b"user\0ada\0database\0shop\0\0"
     messages = split_messages(CAPTURED_STARTUP_REPLY + CAPTURED_QUERY_REPLY)
     assert "".join(kind for kind, _ in messages) == "R" + "S" * 13 + "KZ" + "TDCZ"
+
+
+def message(kind: bytes, body: bytes) -> bytes:
+    return kind + (4 + len(body)).to_bytes(4, "big") + body
+
+
+def test_unasked_messages_between_others_are_decoded_and_skipped_over() -> None:
+    """A notice, a parameter report and a notification may come in the middle of a response
+    (the manual: "be able to accept NotificationResponse at any point in the protocol")."""
+    notice = message(b"N", b"SNOTICE\0C00000\0Mjust so you know\0\0")
+    status = message(b"S", b"application_name\0psql\0")
+    notification = message(b"A", (4242).to_bytes(4, "big") + b"news\0hello\0")
+    t, d, c, z = (
+        message(kind.encode(), body) for kind, body in split_messages(CAPTURED_QUERY_REPLY)
+    )
+    stream = CAPTURED_STARTUP_REPLY + t + notice + d + status + c + notification + z
+    lines: list[str] = []
+    converse(Replay(stream), "postgres", "postgres", say=lines.append)
+    query = lines.index("> Q Query (14 bytes): 'SELECT 1'")
+    assert lines[query + 1 :] == [
+        "< T RowDescription: 1 field: '?column?' int4 (type oid 23, 4 bytes), text format",
+        "< N NoticeResponse: S='NOTICE' C='00000' M='just so you know'",
+        "< D DataRow: 1 column: '1'",
+        "< S ParameterStatus: application_name = 'psql'",
+        "< C CommandComplete: 'SELECT 1'",
+        "< A NotificationResponse: process id 4242, channel 'news', payload 'hello'",
+        "< Z ReadyForQuery: 'I' (idle)",
+        "> X Terminate (5 bytes)",
+    ]
+
+
+def test_a_notification_reaches_a_session_that_sent_nothing(postgres: PostgresServer) -> None:
+    lines: list[str] = []
+    listen_and_notify(postgres.host, postgres.port, "postgres", "postgres", say=lines.append)
+    waiting = lines.index("listener   sends nothing, and reads:")
+    # After its LISTEN the listener sent nothing, and the server sent it the notification,
+    # whose process id is the notifier's, from the notifier's BackendKeyData.
+    assert not any(line.startswith("listener >") for line in lines[waiting:])
+    notifier_pid = lines[0].split("process id ")[1].split(",")[0]
+    assert lines[0].startswith("notifier < K BackendKeyData: ")
+    assert lines[waiting + 1 :] == [
+        f"listener < A NotificationResponse: process id {notifier_pid}, "
+        "channel 'news', payload 'hello'"
+    ]
+    # Inside responses, too: a parameter report after a SET, a notice before a CommandComplete.
+    assert "listener < S ParameterStatus: application_name = 'listener'" in lines
+    assert any(line.startswith("notifier < N NoticeResponse: S='NOTICE'") for line in lines)
+
+
+def test_the_startup_message_has_no_type_byte_a_query_has_one() -> None:
+    startup, query = startup_message("ada", "shop"), query_message("SELECT 1")
+    assert int.from_bytes(startup[:4], "big") == len(startup)  # a length first, no type
+    assert query[:1] == b"Q" and int.from_bytes(query[1:5], "big") == len(query) - 1

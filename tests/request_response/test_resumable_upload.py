@@ -148,7 +148,13 @@ def test_checksum_mismatch_keeps_the_connection_for_the_retry(server: TusServer,
     ("headers", "status"),
     [
         ({"Upload-Length": "1000001"}, 413),
+        ({"Upload-Length": "9" * 19}, 413),  # one digit more than fits in 64 bits
+        ({"Upload-Length": "1" + "0" * 29}, 413),
+        ({"Upload-Length": "9" * 100}, 413),
+        ({"Upload-Length": "9" * 5000}, 413),  # more than int() takes from a string
         ({"Upload-Length": "ten"}, 400),
+        ({"Upload-Length": "1e3"}, 400),
+        ({"Upload-Length": "+5"}, 400),
         ({"Upload-Length": "-5"}, 400),
         ({"Upload-Length": ""}, 400),
         ({}, 400),
@@ -162,6 +168,12 @@ def test_a_refused_post_creates_nothing(
 ) -> None:
     assert call(server.url, "POST", {**TUS, **headers}).status == status
     assert list(server.httpd.store.directory.iterdir()) == []
+
+
+def test_an_upload_length_with_leading_zeros_is_its_value(server: TusServer) -> None:
+    reply = call(server.url, "POST", {**TUS, "Upload-Length": "0" * 30 + "10"})
+    assert reply.status == 201
+    assert call(reply.headers["Location"], "HEAD", TUS).headers["Upload-Length"] == "10"
 
 
 def test_delete_then_404(server: TusServer, half: str) -> None:
@@ -292,3 +304,32 @@ def test_the_client_resumes_without_checksums(server: TusServer, tmp_path: Path)
         client.close()
     assert call(url, "GET").body == DATA
     assert client.sent <= len(DATA) + 30_000  # at most one chunk re-sent
+
+
+def test_after_a_silent_drop_the_resume_waits_for_the_server_timeout(
+    server: TusServer, half: str, tmp_path: Path
+) -> None:
+    """No FIN, no reset: the server's PATCH waits in recv() holding the upload's lock, and
+    the client's resume waits with it, until the server's timeout (2 s here) lets it go."""
+    source, timeout = tmp_path / "photo.jpg", server.httpd.timeout_seconds
+    source.write_bytes(DATA)
+    upload_id, rest = half.rsplit("/", 1)[1], DATA[50_000:]
+    head = f"PATCH {urlsplit(half).path} HTTP/1.1\r\nHost: x\r\nContent-Length: 50000\r\n"
+    headers = _lines({**PATCH, "Upload-Offset": "50000", "Upload-Checksum": sha1(rest)})
+
+    def upload(url: str | None) -> float:
+        began, client = time.monotonic(), TusClient(server.url, chunk_size=50_000)
+        try:
+            assert call(client.upload(source, url=url), "GET").body == DATA
+        finally:
+            client.close()
+        return time.monotonic() - began
+
+    with socket.create_connection(address(half), timeout=10) as silent:
+        silent.sendall(head.encode() + headers + rest[:20_000])  # then nothing at all
+        lock, deadline = server.httpd.store.lock(upload_id), time.monotonic() + 5
+        while not lock.locked() and time.monotonic() < deadline:
+            time.sleep(0.005)  # the server's PATCH is reading, and holds the lock
+        resumed = upload(half)
+    fresh = upload(None)  # the same upload, with nobody in the way
+    assert resumed >= timeout / 2 > fresh, (resumed, fresh)

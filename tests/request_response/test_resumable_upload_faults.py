@@ -116,7 +116,7 @@ BAD = [
             "Tus-Resumable: 1.0.0\r\n",
             "Upload-Length: 99999999999999999999999\r\n",
         ),
-        400,
+        413,  # too large, however many digits: the tus creation extension
     ),
     (
         request(

@@ -1,18 +1,24 @@
-"""Helpers for the upload tests: a tus server in a subprocess, and requests by hand."""
+"""Helpers for the upload tests: a tus server in a subprocess, requests by hand, and a log of
+the calls that make an upload durable."""
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import http.client
 import os
 import re
 import socket
+import stat
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
+
+import pytest
 
 from tests.support import ROOT
 
@@ -98,3 +104,42 @@ def tus_process(directory: Path) -> Iterator[ServerProcess]:
         if process.poll() is None:
             process.terminate()
         _, server.stderr = process.communicate(timeout=30)
+
+
+def watch_durability(
+    monkeypatch: pytest.MonkeyPatch, handler: type[BaseHTTPRequestHandler], directory: Path
+) -> list[str]:
+    """Log, in the order they happen: every ``os.fsync``, ``os.replace`` and status sent.
+
+    An fsync is "fsync directory" when its descriptor is ``directory`` itself, opened
+    O_RDONLY | O_DIRECTORY as fsync(2) asks; any other fsync is "fsync file" (or says what
+    it was, so that a wrong descriptor fails the comparison). ``os.replace(a, b)`` is
+    "replace <name of b>", a status sent by ``handler`` is "respond <code>".
+    """
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+    real_send = handler.send_response
+    home = directory.stat()
+
+    def fsync(fd: int) -> None:
+        info, flags = os.fstat(fd), fcntl.fcntl(fd, fcntl.F_GETFL)
+        if (info.st_dev, info.st_ino) == (home.st_dev, home.st_ino):
+            wanted = os.O_RDONLY | os.O_DIRECTORY
+            got = flags & (os.O_ACCMODE | os.O_DIRECTORY)
+            events.append("fsync directory" if got == wanted else f"fsync directory {got:#o}")
+        else:
+            events.append("fsync file" if stat.S_ISREG(info.st_mode) else f"fsync {info}")
+        real_fsync(fd)
+
+    def replace(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+        real_replace(source, target)
+        events.append(f"replace {Path(target).name}")
+
+    def send_response(self: BaseHTTPRequestHandler, code: int, message: str | None = None) -> None:
+        events.append(f"respond {code}")
+        real_send(self, code, message)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(handler, "send_response", send_response)
+    return events

@@ -167,7 +167,8 @@ def test_a_server_whose_first_line_is_not_its_address_fails_the_page(tmp_path: P
     )
     [failure] = results
     assert failure is not None
-    assert "printed 'starting up' first, not http://127.0.0.1:<port>; exit code 3" in failure
+    assert "printed 'starting up' first, not its address (http://127.0.0.1:<port>)" in failure
+    assert "; exit code 3" in failure
     assert "stdout:\nstarting up\n" in failure
     assert_all_stopped(namespace)
 
@@ -193,7 +194,7 @@ def test_every_page_is_collected() -> None:
     """Sybil's `**` spans one folder only: a page at a depth no pattern spells out would
     silently run nothing. Pytest says `not found` for a named file nothing collects."""
     pages = sorted(str(page.relative_to(ROOT)) for page in (ROOT / "docs").rglob("*.md"))
-    assert any(page.count("/") == 3 for page in pages)  # docs/<section>/<topic>/<page>.md
+    assert any(page.count("/") == 4 for page in pages)  # docs/<section>/<topic>/<example>/<page>
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", *pages],
         cwd=ROOT,

@@ -190,7 +190,9 @@ class Background:
         match = READY.search(line)
         if match is None or int(match[1]) == 0:
             raise NotReady(
-                self.report(f"printed {line.rstrip()!r} first, not a line with {READY.pattern}")
+                self.report(
+                    f"printed {line.rstrip()!r} first, not its address (http://127.0.0.1:<port>)"
+                )
             )
         if self.process.poll() is not None:
             raise NotReady(self.report("exited right after its ready line"))

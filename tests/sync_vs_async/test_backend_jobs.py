@@ -1,6 +1,8 @@
-"""Backend jobs: 202 Accepted at once, the work later, the status by polling."""
+"""Backend jobs: 202 Accepted at once, the work later, the status by polling the monitor."""
 
 from __future__ import annotations
+
+import json
 
 from examples.sync_vs_async import backend_jobs
 
@@ -8,12 +10,23 @@ from examples.sync_vs_async import backend_jobs
 def test_a_job_is_accepted_at_once_then_polled_to_done() -> None:
     with backend_jobs.Jobs() as server:
         port = server.server_port
-        status, location, _body, answered_in, seen, final = backend_jobs.submit_and_poll(port)
+        status, _body, answered_at, seen, final = backend_jobs.submit_and_poll(port)
+        finished_at = server.finished[1]
         missing, _, _ = backend_jobs.request(port, "GET", "/jobs/99")
-        second, headers, _ = backend_jobs.request(port, "POST", "/jobs")
-    assert (status, location) == (202, "/jobs/1")
-    assert answered_in * 2 < backend_jobs.WORK
+    assert status == 202
+    assert answered_at < finished_at  # the answer came before the job was done
     assert seen == ["queued", "running", "done"]
-    assert b'"done"' in final
+    assert json.loads(final) == {"id": 1, "status": "done", "result": "report for 1"}
     assert missing == 404
-    assert (second, headers["Location"]) == (202, "/jobs/2")
+
+
+def test_the_202_body_points_to_the_status_monitor_and_location_says_the_same() -> None:
+    with backend_jobs.Jobs() as server:
+        port = server.server_port
+        first, headers, body = backend_jobs.request(port, "POST", "/jobs")
+        second, _, again = backend_jobs.request(port, "POST", "/jobs")
+        monitor = json.loads(again)["monitor"]
+        polled, _, job = backend_jobs.request(port, "GET", monitor)
+    assert (first, second) == (202, 202)
+    assert json.loads(body)["monitor"] == headers["Location"] == "/jobs/1"  # RFC 9110 §15.3.3
+    assert (monitor, polled, json.loads(job)["id"]) == ("/jobs/2", 200, 2)

@@ -1,4 +1,4 @@
-"""Futures: created, awaited, resolved, in an order the event loop fixes."""
+"""Futures: created, awaited, resolved, in the order asyncio's default task factory fixes."""
 
 from __future__ import annotations
 

@@ -47,6 +47,22 @@ def test_the_main_loop_runs_while_the_pool_reads_and_one_thread_serializes() -> 
         assert "main loop kept running meanwhile (at least 5 ticks): true" in output
 
 
+def test_the_pool_is_shared_with_crypto() -> None:
+    """pbkdf2 is no file read, yet with one pool thread it waits behind the blocked read."""
+    assert "crypto.pbkdf2() waited behind it too: false" in run(4)
+    assert "crypto.pbkdf2() waited behind it too: true" in run(1)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+@pytest.mark.parametrize("pool_size", [1, 3])
+def test_the_pool_is_started_once_at_first_use_then_reused(pool_size: int) -> None:
+    output = run(pool_size)
+    assert f"threads started at the pool's first use: {pool_size}, by 3 more reads: 0" in output
+    # libuv >= 1.45 may hand file operations to io_uring instead of the pool: then no pool
+    # thread blocks on the FIFO and the page's claims do not hold for this Node.
+    assert "io_uring threads: 0" in output, output
+
+
 def test_no_fifo_folder_is_left_in_the_temp_dir() -> None:
     before = set(Path(os.environ.get("TMPDIR", "/tmp")).glob("readfile-*"))
     run(4)

@@ -17,7 +17,7 @@ AUTH_METHODS = {0: "Ok", 2: "KerberosV5", 3: "CleartextPassword", 5: "MD5Passwor
 AUTH_METHODS |= {7: "GSS", 9: "SSPI", 10: "SASL (SCRAM)"}
 NAMES = {"R": "Authentication", "S": "ParameterStatus", "K": "BackendKeyData", "Z": "ReadyForQuery"}
 NAMES |= {"T": "RowDescription", "D": "DataRow", "C": "CommandComplete", "E": "ErrorResponse"}
-NAMES |= {"N": "NoticeResponse"}
+NAMES |= {"N": "NoticeResponse", "A": "NotificationResponse"}
 STATUS = {"I": "idle", "T": "in a transaction", "E": "in a failed transaction"}
 TYPES = {16: "bool", 20: "int8", 23: "int4", 25: "text"}
 
@@ -28,7 +28,8 @@ class WireError(Exception):
 
 # --8<-- [start:requests]
 def startup_message(user: str, database: str) -> bytes:
-    """Length, protocol version, then name/value C strings, ended by an empty one."""
+    """No type byte, unlike every later message: length, protocol version, then name/value
+    C strings, ended by an empty one."""
     pairs = f"user\0{user}\0database\0{database}\0\0".encode()
     return struct.pack("!ii", 8 + len(pairs), PROTOCOL_3_0) + pairs
 
@@ -88,6 +89,10 @@ def describe(kind: str, body: bytes) -> str:
         content = repr(strings[0].decode())
     elif kind in "EN":  # fields: one code byte (S severity, C SQLSTATE, M message...), a string
         content = " ".join(f"{s[:1].decode()}={s[1:].decode()!r}" for s in strings if s)
+    elif kind == "A":  # a NOTIFY on a channel this session LISTENs to, whoever sent it
+        (pid,) = struct.unpack_from("!i", body)
+        channel, payload = (text.decode() for text in body[4:].split(b"\0")[:2])
+        content = f"process id {pid}, channel {channel!r}, payload {payload!r}"
     else:
         content = f"{len(body)} bytes"
     return f"{kind} {NAMES.get(kind, 'message')}: {content}"
@@ -101,12 +106,11 @@ class Stream(Protocol):
 
 # --8<-- [start:converse]
 def read_until_ready(sock: Stream, say: Callable[[str], None]) -> None:
-    """Read and show backend messages up to ReadyForQuery ('Z'), the end of a response."""
+    """Read and show backend messages up to ReadyForQuery ('Z'), the end of a response;
+    any message on the way (a notice, a notification, a new parameter) is shown too."""
     kind = ""
     while kind != "Z":
-        head = receive_exactly(sock, 5)
-        kind, length = chr(head[0]), struct.unpack("!i", head[1:])[0]
-        body = receive_exactly(sock, length - 4)
+        kind, body = read_message(sock)
         say("< " + describe(kind, body))
         if kind == "E":
             raise WireError(describe(kind, body))
@@ -114,19 +118,33 @@ def read_until_ready(sock: Stream, say: Callable[[str], None]) -> None:
             raise WireError(f"{describe(kind, body)}: this example implements trust only")
 
 
-def converse(sock: Stream, user: str, database: str, say: Callable[[str], None] = print) -> None:
-    """Start a session, run SELECT 1, say goodbye: two request-response rounds."""
+def start(sock: Stream, user: str, database: str, say: Callable[[str], None]) -> None:
     startup = startup_message(user, database)
     say(f"> StartupMessage ({len(startup)} bytes): protocol 3.0, {user=}, {database=}")
     sock.sendall(startup)
     read_until_ready(sock, say)
-    query = query_message("SELECT 1")
-    say(f"> Q Query ({len(query)} bytes): 'SELECT 1'")
+
+
+def simple_query(sock: Stream, sql: str, say: Callable[[str], None]) -> None:
+    query = query_message(sql)
+    say(f"> Q Query ({len(query)} bytes): {sql!r}")
     sock.sendall(query)
     read_until_ready(sock, say)
+
+
+def converse(sock: Stream, user: str, database: str, say: Callable[[str], None] = print) -> None:
+    """Start a session, run SELECT 1, say goodbye: two request-response rounds."""
+    start(sock, user, database, say)
+    simple_query(sock, "SELECT 1", say)
     say("> X Terminate (5 bytes)")
     sock.sendall(TERMINATE)  # no reply: the server closes the connection
     # --8<-- [end:converse]
+
+
+def read_message(sock: Stream) -> tuple[str, bytes]:
+    """One backend message: its type byte, then as many bytes as its length says."""
+    head = receive_exactly(sock, 5)
+    return chr(head[0]), receive_exactly(sock, struct.unpack("!i", head[1:])[0] - 4)
 
 
 def receive_exactly(sock: Stream, size: int) -> bytes:

@@ -25,7 +25,7 @@ class TusClient:
         url = urlsplit(files_url)
         self.files_path, self.chunk_size, self.checksum = url.path, chunk_size, checksum
         self.conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=TIMEOUT)
-        self.sent = 0  # body bytes written to the network, retries included
+        self.sent = 0  # body bytes handed to the kernel to send, retries included
         self.drop_at: int | None = None  # cut the connection once, when sent reaches this
         self.say: Callable[[str], None] = lambda line: None
 
@@ -43,7 +43,7 @@ class TusClient:
                 block, self.drop_at = block[: self.drop_at - self.sent], None
                 self.conn.send(block)
                 self.sent += len(block)
-                self.conn.close()  # the network goes away mid-request
+                self.conn.close()  # a clean close (FIN) mid-request: see the page
                 raise Dropped(f"connection dropped after {self.sent:,} bytes sent")
             self.conn.send(block)
             self.sent, count = self.sent + len(block), count - len(block)

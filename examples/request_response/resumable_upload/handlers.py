@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 MAX_CHUNK = 64 << 20  # the largest PATCH body, 64 MiB
 DIGITS = re.compile(r"[0-9]{1,18}")  # a non-negative integer, and nothing else
+NUMBER = re.compile(r"[0-9]+")  # the same, of any size: Upload-Length is compared, not parsed
 METADATA_PAIR = re.compile(r"[^\s,]+( [A-Za-z0-9+/]*={0,2})?")
 
 
@@ -47,14 +48,16 @@ class TusHandlers(BaseHTTPRequestHandler):
     def create(self) -> None:
         length = self.headers.get("Upload-Length", "")
         metadata = self.headers.get("Upload-Metadata", "").strip()
-        if not DIGITS.fullmatch(length):
+        if not NUMBER.fullmatch(length):
             return self.reply(400, text="Upload-Length must be a non-negative integer\n")
-        if int(length) > self.server.max_size:
+        digits = length.lstrip("0") or "0"
+        # more digits than the limit is too large, not malformed: 413, and no int() of it
+        if len(digits) > len(str(self.server.max_size)) or int(digits) > self.server.max_size:
             return self.reply(413, text=f"uploads are limited to {self.server.max_size} bytes\n")
         pairs = metadata.split(",") if metadata else []
         if not all(METADATA_PAIR.fullmatch(pair.strip()) for pair in pairs) or self.unread:
             return self.reply(400, text="bad Upload-Metadata, or a body on POST\n")
-        upload_id = self.server.store.create(int(length), metadata)
+        upload_id = self.server.store.create(int(digits), metadata)
         location = f"{self.server.url}{upload_id}"
         self.reply(201, {"Location": location, "Upload-Offset": "0"})
         # --8<-- [end:create]

@@ -71,7 +71,10 @@ class Handler(TusHandlers):
     def dispatch(self) -> None:
         length = self.headers.get("Content-Length", "0")
         self.unread = int(length) if DIGITS.fullmatch(length) else 1
-        if "Transfer-Encoding" in self.headers:
+        if "Transfer-Encoding" in self.headers:  # a body we cannot frame: RFC 9112 §6.1
+            self.unread = 1  # so the reply closes: its bytes must not pass for a next request
+            if "Content-Length" in self.headers:  # CL+TE: the smuggling vector, §11.2
+                return self.reply(400, text="Content-Length with Transfer-Encoding\n")
             return self.reply(411, text="send a Content-Length, not a chunked body\n")
         if not DIGITS.fullmatch(length):
             return self.reply(400, text="bad Content-Length\n")
