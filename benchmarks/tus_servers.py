@@ -6,15 +6,18 @@
 The client is tuspy (``Uploader.upload()``: one POST, then one PATCH per chunk), the same
 for every server, in this process; each server runs in its own process on 127.0.0.1 and
 stores into its own folder of one temporary directory, on one disk (not in memory). The
-rounds are interleaved (project, FastAPI, Node, then again) so the machine's noise lands
-on every server. It prints MiB/s for each (the median, and min-max over the rounds), the
-ratios of the medians, and how busy the machine was (load, and the CPU pressure stall).
+rounds are interleaved (project, FastAPI, Node, then again, each round starting with the
+next one) so the machine's noise lands on every server. It prints MiB/s for each (the
+median, and min-max over the rounds), the ratios of the medians, and how busy the machine
+was (load, and the share of time tasks waited for a CPU): on a shared machine the figures
+move with it, the ratios much less.
 
 The references are installed into ``benchmarks/.cache/tus_servers/`` (git-ignored), never
 into the project's dependencies: tuspyserver with uvicorn in a venv of its own, and
 @tus/server with @tus/file-store by ``npm install --prefix``, at the pins below.
 
-What each has done when it answers a PATCH, read in their sources at these pins:
+What each has done when it answers a PATCH, read in their sources at these pins, and
+counted by the untimed warm-up upload, under ``strace`` when it is installed:
 
 - the project's server: ``fsync`` of the data file, then ``204``;
 - tuspyserver, as ``create_tus_router`` sets it up by default: ``write`` and ``flush`` of
@@ -177,17 +180,16 @@ def warm_up(files_url: str, pid: int, source: Path, chunk: int) -> str:
         trace = ["strace", "-f", "-y", "-e", "trace=fsync,fdatasync", "-o", log.name]
         tracer = subprocess.Popen([*trace, "-p", str(pid)], stderr=subprocess.PIPE, text=True)
         assert tracer.stderr is not None
-        attached = tracer.stderr.readline()  # "strace: Process <pid> attached", or why not
-        if "attached" in attached:
-            _, url = upload(files_url, source, chunk)
-        tracer.send_signal(signal.SIGINT)
-        tracer.communicate(timeout=30)
+        try:
+            attached = tracer.stderr.readline()  # "strace: Process <pid> attached", or why not
+            url = upload(files_url, source, chunk)[1]
+        finally:
+            tracer.send_signal(signal.SIGINT)
+            tracer.communicate(timeout=30)
         if "attached" not in attached:
-            upload(files_url, source, chunk)
             return f"fsyncs not counted ({attached.strip()})"
-        synced = Path(log.name).read_text()
+        paths = re.findall(r"(?:fsync|fdatasync)\(\d+<([^>]*)>", Path(log.name).read_text())
     upload_id = url.rsplit("/", 1)[1]
-    paths = re.findall(r"(?:fsync|fdatasync)\(\d+<([^>]*)>", synced)
     count = sum(Path(path).name in (upload_id, f"{upload_id}.bin") for path in paths)
     return f"data fsynced {count} times in {-(-source.stat().st_size // chunk)} PATCHes"
 
@@ -219,8 +221,9 @@ def contenders(args: argparse.Namespace, where: Path) -> dict[str, tuple[list[st
     if args.baseline:  # the same command, importing the package as it was at that commit
         old = checkout(args.baseline, where / "old")
         servers[f"project@{args.baseline}"] = ([*project, "--dir", str(where / "baseline")], old)
-    mode = "durable" if args.durable else "default"
-    servers["tuspyserver"] = ([*fastapi_server(), str(where / "fastapi"), mode], ROOT)
+    mode = "durable" if args.durable else "default"  # durable: not the goal's reference
+    name = "tuspyserver+fsync" if args.durable else "tuspyserver"
+    servers[name] = ([*fastapi_server(), str(where / "fastapi"), mode], ROOT)
     servers["@tus/server"] = ([*node_server(), str(where / "node")], ROOT)
     return servers
 
@@ -250,9 +253,10 @@ def main() -> None:
         with contextlib.ExitStack() as stack:
             running = {name: stack.enter_context(serving(*how)) for name, how in servers.items()}
             fsyncs = {name: warm_up(*server, source, chunk) for name, server in running.items()}
-            for _ in range(args.repeat):
-                for name, (url, _pid) in running.items():
-                    rates.setdefault(name, []).append(upload(url, source, chunk)[0])
+            names = list(running)
+            for round_ in range(args.repeat):  # each round, the next server goes first
+                for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+                    rates.setdefault(name, []).append(upload(running[name][0], source, chunk)[0])
     print(f"after: {busy()}")
     medians = {name: statistics.median(values) for name, values in rates.items()}
     for name, values in rates.items():
