@@ -30,6 +30,9 @@ TIMING_SENSITIVE = [
     "docs/communication-patterns",
     "tests/sync_vs_async",
     "tests/request_response/test_polling.py",
+    "tests/request_response/test_long_request.py",
+    "tests/request_response/test_client_disconnect.py",
+    "tests/request_response/test_retry_post.py",
     "tests/request_response/test_resumable_upload_benchmark.py",
 ]
 BUSY_LIMIT = 3600.0  # seconds: a busy loop never outlives this, whatever happens
