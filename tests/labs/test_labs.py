@@ -86,11 +86,6 @@ CLAIMS = {
             ],
             "assert ratio >= {}",
         ),
-        "PG_FASTER": (
-            "tests/sync_vs_async/test_async_commit_postgres.py",
-            ["test_postgres_off_commits_faster_than_on"],
-            "assert ratio >= {}",
-        ),
         "PG_GROUP": (
             "tests/sync_vs_async/test_async_commit_postgres.py",
             ["test_group_commit_shares_flushes_among_sessions"],

@@ -10,7 +10,7 @@ import psycopg
 
 from examples.sync_vs_async import async_commit_postgres as pg_commit
 from tests.pg_server import PostgresServer, free_port
-from tests.sync_vs_async.commit_helpers import COMMITS, ROUNDS, best_ratio, run
+from tests.sync_vs_async.commit_helpers import COMMITS, ROUNDS, run
 
 
 def medians(postgres: PostgresServer, which: int) -> dict[tuple[int, str], float]:
@@ -20,17 +20,6 @@ def medians(postgres: PostgresServer, which: int) -> dict[tuple[int, str], float
         case: statistics.median(float(r[which] or 0) for r in rounds)
         for case, rounds in figures.items()
     }
-
-
-def test_postgres_off_commits_faster_than_on(postgres: PostgresServer) -> None:
-    # One session, on this project's loaded 2-core machines (fsync 0.3-10 ms): off/on
-    # between 2x and 7x. Claim 1.5x.
-    def rates() -> tuple[float, float]:
-        figures = medians(postgres, 0)
-        return figures[1, "on"], figures[1, "off"]
-
-    ratio = best_ratio(rates, enough=1.5)
-    assert ratio >= 1.5, f"synchronous_commit=off was only {ratio:.2f}x as fast as on"
 
 
 def test_on_flushes_the_wal_at_each_commit_and_off_does_not(postgres: PostgresServer) -> None:
@@ -47,7 +36,8 @@ def test_group_commit_shares_flushes_among_sessions(postgres: PostgresServer) ->
         figures = medians(postgres, 1)
         return figures[8, "on"], figures[1, "on"]
 
-    ratio = best_ratio(flushes_per_commit, enough=1.2)
+    many, one = flushes_per_commit()
+    ratio = one / many
     assert ratio >= 1.2, f"8 sessions made only {ratio:.2f}x as many commits per flush as 1"
 
 
