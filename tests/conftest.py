@@ -1,12 +1,15 @@
-"""The `postgres` fixture: one throwaway PostgreSQL server for the whole test session."""
+"""Fixtures for every test: `postgres` (a server for the session) and `executed_labs`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.pg_server import PostgresServer, require_postgres, running_postgres
+from tests.support.labs import execute_labs
+from tests.support.once import made_once
 
 
 @pytest.fixture(scope="session")
@@ -16,3 +19,10 @@ def postgres() -> Iterator[PostgresServer]:
     require_postgres()
     with running_postgres() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def executed_labs(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """Every lab executed once in the whole run, by whichever worker asks first
+    (tests/support/labs.py): the lab tests read these runs and the site is built from them."""
+    return made_once(tmp_path_factory, "labs", lambda folder: execute_labs(folder, request))

@@ -2,11 +2,8 @@
 figures, prints no error, leaves nothing behind, and ends with a finding whose every number
 is one this run measured; the site's config executes them and hides their setup code.
 
-A lab runs once per session, in a fresh kernel whose working directory and TMPDIR are
-empty folders, with a probe cell before and after it that lists the kernel's threads,
-listening sockets, child processes and open files (whatever the lab started must be gone
-at the end), and a cell that prints, as JSON, the lab's `finding` (the figures its finding
-states) and the raw measurements they come from.
+Each lab runs once in the whole test run, between two probes (tests/support/labs.py):
+whatever it started must be gone at the end. The site's build renders those same runs.
 """
 
 from __future__ import annotations
@@ -15,27 +12,21 @@ import ast
 import contextlib
 import json
 import math
-import os
 import posixpath
 import re
 import statistics
 import subprocess
-import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jupytext
 import nbformat
-import psutil
 import pytest
 from mkdocs.config import load_config
-from nbclient import NotebookClient
 
 from tests.support import ROOT
+from tests.support.labs import LABS, RAW, Run
 
-LABS = ROOT / "docs" / "labs"
-CELL_TIMEOUT = 120  # seconds for one cell; a lab takes well under a minute in all
 HIDDEN = "remove-input"  # the tag of a cell whose code the site hides
 REMOVE = {"remove_input_tags": [HIDDEN]}  # how mkdocs.yml tells mkdocs-jupyter so
 FINDING = "finding"  # the tag of the cell that writes the finding
@@ -93,38 +84,6 @@ CLAIMS = {
         ),
     },
 }
-# lab -> the raw measurements the test reads from the kernel, to compute key figures itself
-RAW = {
-    "what-waiting-costs": (
-        "{'seconds': seconds, 'calls': CALLS, 'latency': LATENCY,"
-        " 'n_example': client_property.CALLS, 'sequential': SEQUENTIAL}"
-    ),
-    "chunk-size-and-resume": (
-        "{'throughput': list(throughput.items()), 'single': single_throughput,"
-        " 'resent': list(resent.items()), 'goal_chunk': GOAL_CHUNK}"
-    ),
-    "what-durability-costs": "{'measured': measured}",
-}
-PROBE = """
-import json as _json, sys as _sys, threading as _threading, psutil as _psutil
-_me = _psutil.Process()
-_kernel = ("ipykernel", "zmq")  # the kernel's own threads (zmq starts one lazily)
-print(_json.dumps({
-    "threads": sorted(
-        t.name for t in _threading.enumerate() if not type(t).__module__.startswith(_kernel)
-    ),
-    "listening": sorted(
-        f"{c.laddr.ip}:{c.laddr.port}" for c in _me.net_connections("inet")
-        if c.status == _psutil.CONN_LISTEN
-    ),
-    "children": sorted(c.pid for c in _me.children(recursive=True)),
-    "files": sorted(  # not the installed packages' data, nor fonts: matplotlib keeps them open
-        f.path for f in _me.open_files()
-        if not f.path.startswith(_sys.prefix) and not f.path.endswith((".ttf", ".otf", ".ttc"))
-    ),
-}))
-"""
-READ = "import json as _json\nprint(_json.dumps({{'finding': finding, 'raw': {raw}}}))"
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
@@ -141,71 +100,10 @@ def tagged(cell: nbformat.NotebookNode, tag: str) -> bool:
     return tag in cell.metadata.get("tags", [])
 
 
-@dataclass
-class Run:
-    """A lab executed between two probes, and what it left."""
-
-    name: str
-    notebook: nbformat.NotebookNode
-    seconds: float
-    left_in_workdir: list[Path]
-    left_in_tmpdir: list[Path]
-    children_before: set[int]
-    children_after: set[int]
-    env: dict[str, str]
-
-    @property
-    def lab_cells(self) -> list[nbformat.NotebookNode]:
-        return list(self.notebook.cells[1:-2])
-
-    def outputs(self) -> list[nbformat.NotebookNode]:
-        return [o for c in self.lab_cells if c.cell_type == "code" for o in c.outputs]
-
-    def printed(self, index: int) -> str:
-        cell = self.notebook.cells[index]
-        return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-
-
-@pytest.fixture(scope="module", params=sorted(FIGURES))
-def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """Each lab, executed once for all the tests of this file that look at a run."""
-    name: str = request.param
-    workdir, tmpdir = tmp_path_factory.mktemp("cwd"), tmp_path_factory.mktemp("tmp")
-    env = {"TMPDIR": str(tmpdir), "PYTHONPATH": str(ROOT)}
-    if name == "what-durability-costs":  # measure PostgreSQL too, where one can be started
-        try:
-            pg = request.getfixturevalue("postgres")
-        except pytest.skip.Exception:
-            pass
-        else:
-            env |= {"PGHOST": pg.host, "PGPORT": str(pg.port), "PGUSER": pg.user}
-            env |= {"PGDATABASE": pg.dbname}
-    children = {c.pid for c in psutil.Process().children(recursive=True)}
-    notebook = jupytext.read(LABS / f"{name}.py")
-    notebook.cells.insert(0, nbformat.v4.new_code_cell(PROBE))
-    notebook.cells.append(nbformat.v4.new_code_cell(READ.format(raw=RAW[name])))
-    notebook.cells.append(nbformat.v4.new_code_cell(PROBE))
-    client = NotebookClient(
-        notebook,
-        timeout=CELL_TIMEOUT,
-        kernel_name="python3",
-        allow_errors=False,  # a failing cell raises CellExecutionError here
-        resources={"metadata": {"path": str(workdir)}},
-    )
-    start = time.perf_counter()
-    client.execute(env={**os.environ, **env})
-    seconds = time.perf_counter() - start
-    print(f"{name}: executed in {seconds:.1f} s")
-    return Run(
-        name,
-        notebook,
-        seconds,
-        list(workdir.iterdir()),
-        list(tmpdir.iterdir()),
-        children,
-        {c.pid for c in psutil.Process().children(recursive=True)},
-        env,
-    )
+@pytest.fixture(params=sorted(FIGURES))
+def run(request: pytest.FixtureRequest, executed_labs: Path) -> Run:
+    """The lab's run: each lab is executed once in the whole test run (tests/conftest.py)."""
+    return Run.load(executed_labs, request.param)
 
 
 def test_every_lab_is_known() -> None:
@@ -233,7 +131,7 @@ def test_lab_runs_alone(run: Run) -> None:
         assert set(after[kind]) <= set(before[kind]), f"left behind ({kind})"
     assert run.left_in_workdir == [], "files left in the working directory"
     assert run.left_in_tmpdir == [], "temporary files left behind"
-    assert run.children_after <= run.children_before
+    assert set(run.children_after) <= set(run.children_before)
 
 
 def figures_in(text: str) -> list[str]:

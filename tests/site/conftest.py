@@ -10,17 +10,22 @@ from pathlib import Path
 import pytest
 
 from tests.support import ROOT
+from tests.support.labs import SITE
+from tests.support.once import made_once
 from tests.support.site import mkdocs_build, skip_in_copy
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The whole site, built strictly once for the session, as `make build` does: every
-    lab executed, nothing from a cache."""
-    site = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(ROOT, site, LABS_EXECUTE="true", LABS_CACHE="false")
-    assert result.returncode == 0, result.stderr
-    return site
+def built_site(tmp_path_factory: pytest.TempPathFactory, executed_labs: Path) -> Path:
+    """The whole site, built strictly once in the whole run, as `make build` does, with
+    each lab's page showing the run the lab tests look at (hooks/executed_labs.py)."""
+
+    def build(site: Path) -> None:
+        labs = str(executed_labs / SITE)
+        result = mkdocs_build(ROOT, site, LABS_EXECUTED=labs, LABS_CACHE="false", PRINT_SITE="true")
+        assert result.returncode == 0, result.stderr
+
+    return made_once(tmp_path_factory, "site", build)
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ def test_a_fork_changes_mkdocs_yml_and_the_home_page_follows(project_copy: Path)
     text, count = re.subn(r"(?m)^repo_url: .*$", "repo_url: https://github.com/a-fork/notes", text)
     assert count == 1
     yml.write_text(text, encoding="utf-8")
-    result = mkdocs_build(project_copy, project_copy / "site", PRINT_SITE="false")
+    result = mkdocs_build(project_copy, project_copy / "site")
     assert result.returncode == 0, result.stderr
     home = (project_copy / "site" / "index.html").read_text(encoding="utf-8")
     assert "git clone https://github.com/a-fork/notes backend-engineering" in re.sub(

@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from tests.site.browser import severe_violations
+from tests.site.browser import CODE_TOKENS, severe_violations
 from tests.support import ROOT
 from tests.support.browser import Watch
 from tests.support.site import nav_pages
@@ -143,6 +143,44 @@ def test_a_reader_who_prefers_dark_gets_the_dark_scheme_accessible(
     page.wait_for_load_state("networkidle")
     assert watch.problems() == []
     assert severe_violations(page) == []
+
+
+@pytest.mark.parametrize(
+    "scheme",
+    ["light", pytest.param("dark", marks=pytest.mark.browser_context_args(color_scheme="dark"))],
+)
+def test_every_kind_of_code_token_is_readable_in_both_schemes(page: Page, scheme: str) -> None:
+    """Every token class that Pygments can write, not only those today's examples use,
+    set in a code block of a page and checked by axe for contrast (the pages' own checks
+    leave the tokens out: tests/site/browser.py, CODE_TOKENS)."""
+    from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
+    from pygments.token import STANDARD_TYPES
+
+    classes = sorted({name for name in STANDARD_TYPES.values() if name})
+    page.goto(EXAMPLE_PAGE)
+    assert page.locator("body").get_attribute("data-md-color-scheme") == (
+        "slate" if scheme == "dark" else "default"
+    )
+    block = page.locator(f".highlight {CODE_TOKENS}").first
+    block.evaluate(
+        "(code, classes) => { code.innerHTML = classes"
+        ".map(c => `<span class=\"${c}\">token ${c}</span>`).join('\\n'); }",
+        classes,
+    )
+    result = (
+        Axe()
+        .run(
+            page,
+            context={"include": [[f".highlight {CODE_TOKENS}"]]},
+            options={"runOnly": ["color-contrast"]},
+        )
+        .response
+    )
+    assert result["violations"] == [], [
+        (n["target"], n["any"][0]["message"]) for v in result["violations"] for n in v["nodes"]
+    ]
+    checked = {n["target"][0] for rule in result["passes"] for n in rule["nodes"]}
+    assert len(checked) >= len(classes), "axe looked at every token"
 
 
 def test_unknown_paths_get_the_styled_404_page_which_links_home(

@@ -157,7 +157,7 @@ def edit_first_fence(project: Path) -> tuple[str, diagrams.Fence, str]:
 
 def test_an_edited_fence_fails_the_strict_build(project_copy: Path) -> None:
     page, fence, _ = edit_first_fence(project_copy)
-    result = mkdocs_build(project_copy, project_copy / "site", PRINT_SITE="false")
+    result = mkdocs_build(project_copy, project_copy / "site")
     assert result.returncode != 0, "a stale diagram must fail the strict build"
     expected = f"{page}: the diagram at line {fence.start + 1} has no current SVG"
     assert expected in result.stderr, result.stderr[-3000:]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tests.site.browser import nav_pages
 from tests.support import ROOT
+from tests.support.labs import Run
 
 
 def lab_pages(built_site: Path) -> dict[str, str]:
@@ -48,3 +49,16 @@ def test_lab_figures_follow_the_palette(built_site: Path) -> None:
             assert "currentColor" in svg, name
             assert "#010101" not in svg and "#fefefe" not in svg, name  # stand-ins replaced
             assert 'fill: #ffffff"' not in svg, f"{name}: an opaque white background"
+
+
+def test_each_lab_page_shows_the_run_that_the_lab_tests_checked(
+    built_site: Path, executed_labs: Path
+) -> None:
+    """Labs run once per test run: the build shows those runs (hooks/executed_labs.py),
+    so the page's finding has that run's measured figures (decimals, which vary by run)."""
+    for name, html in lab_pages(built_site).items():
+        run = Run.load(executed_labs, name)
+        [cell] = [c for c in run.lab_cells if "finding" in c.metadata.get("tags", [])]
+        figures = re.findall(r"\d[\d,]*\.\d+", cell.outputs[0].data["text/markdown"])
+        assert figures, name
+        assert [f for f in figures if f not in html] == [], name

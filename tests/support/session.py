@@ -1,11 +1,14 @@
 """The test session's rules, for every run (examples and pages included): browser tests
-last, and nothing left running at the end. The root conftest loads this plugin."""
+last, a page's examples on one worker, and nothing left running at the end. The root
+conftest loads this plugin."""
 
 from __future__ import annotations
 
 import threading
 import time
 from typing import Any
+
+import pytest
 
 THREADS_AT_START = {t.ident for t in threading.enumerate() if t.ident is not None}
 
@@ -34,13 +37,49 @@ def pytest_collection_modifyitems(items: list[Any]) -> None:
     items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
 
 
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: unknown without xdist
+def pytest_xdist_make_scheduler(config: Any, log: Any) -> Any:
+    """xdist's `load` scheduling, but the examples of one Sybil document, which share its
+    namespace in order, go to one worker together. (xdist's own `loadgroup` would do it,
+    but it loses its groups under pytest 9.2: pytest-dev/pytest-xdist#1386.)"""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneWorkerPerDocument(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            document, sybil, _ = nodeid.partition("::sybil:")
+            return document if sybil else nodeid  # any other test: a unit of its own
+
+    return OneWorkerPerDocument(config, log)
+
+
 def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
-    """After the suite, nothing the examples or tests started may still be running."""
+    """After the suite, nothing the examples or tests started may still be running. An
+    xdist worker hands what it found to the controller (pytest_testnodedown), which fails
+    the run; without xdist, this process is both."""
     deadline = time.monotonic() + 5  # give threads that are shutting down a moment
     while (found := leftovers(THREADS_AT_START)) and time.monotonic() < deadline:
         time.sleep(0.1)
+    config = session.config
+    if hasattr(config, "workeroutput"):  # an xdist worker
+        config.workeroutput["left_behind"] = found
+        return
+    found += LEFT_BY_WORKERS
     if found:
-        session.config.get_terminal_writer().line(
+        config.get_terminal_writer().line(
             "LEFT BEHIND after the test suite:\n  " + "\n  ".join(found), red=True
         )
         session.exitstatus = 1
+
+
+LEFT_BY_WORKERS: list[str] = []
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: unknown without xdist
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """An xdist worker has finished: what it left behind, named by the worker."""
+    output = getattr(node, "workeroutput", {})
+    LEFT_BY_WORKERS.extend(
+        f"{output.get('workerid', '?')}: {x}" for x in output.get("left_behind", [])
+    )

@@ -26,7 +26,7 @@ from tests.support import ROOT
 BIN = Path(sys.executable).parent
 BUILD_TIMEOUT = 240  # seconds
 # A build of our own (benchmarks) runs the labs once and caches them (.cache/).
-BUILD_ENV = {"LABS_EXECUTE": "true", "LABS_CACHE": "true"}
+BUILD_ENV = {"LABS_EXECUTE": "true", "LABS_CACHE": "true", "PRINT_SITE": "true"}
 # What a scratch copy needs to build the site and run its tests; never .venv or outputs.
 _ANYWHERE = shutil.ignore_patterns(
     ".git",
@@ -53,13 +53,20 @@ def skip_in_copy(folder: str, names: list[str]) -> set[str]:
 def mkdocs_build(project: Path, site_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """`mkdocs build --strict` of `project` into `site_dir`.
 
-    Labs are not executed unless asked (LABS_EXECUTE="true"): the tests that break a
-    copy on purpose need the pages, not 30 s of measurements.
+    Labs are not executed and the all-notes print page is not made unless asked
+    (LABS_EXECUTE="true", PRINT_SITE="true"): the tests that break a copy on purpose need
+    the pages, not 30 s of measurements nor print-site's 4 s of merging every page.
     """
     return subprocess.run(
         [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site_dir)],
         cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "LABS_EXECUTE": "false", **env},
+        env={
+            **os.environ,
+            "NO_MKDOCS_2_WARNING": "1",
+            "LABS_EXECUTE": "false",
+            "PRINT_SITE": "false",
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=600,
