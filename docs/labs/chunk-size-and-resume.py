@@ -31,8 +31,9 @@
 # chunk (resumable, with a unique identifier). The chunk size decides the
 # trade between the two, and the notes predict both sides of it:
 #
-# - every chunk is one more request, with its round trip, its headers, its checksum and
-#   the server's `fsync()`: small chunks upload slowly;
+# - every chunk is one more request, with its round trip, its headers and the server's
+#   `fsync()`: small chunks upload slowly (the checksum of each chunk, on each side,
+#   grows with the bytes, not with the requests);
 # - when the connection drops, the chunk in flight is lost: large chunks lose more.
 #
 # Two example pages make claims this lab can check.
@@ -435,7 +436,9 @@ show_markdown(
 single request's throughput here: this run {met} that
 [a resumable upload (tus)]({tus_page}) sets, at least {f["goal"]:.0f} % at
 {f["goal_chunk"]}. Each chunk is a request, which costs time beyond its bytes (its round
-trip, its headers, a checksum on each side and the server's `fsync()`): here
+trip, its headers and the server's `fsync()`; the chunked upload also checksums every
+byte on each side, which the single request does not, and that cost is counted here
+too): here
 {f["goal_cost"]} per request with {f["goal_chunk"]} chunks, and
 {f["smallest_cost"]} with {f["smallest"]} chunks, where the
 {f["smallest_requests"]} requests held the upload to {f["smallest_share"]:.0f} %;

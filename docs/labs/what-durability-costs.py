@@ -37,8 +37,9 @@
 # - [commits in SQLite](../communication-patterns/sync-vs-async/async-commit-sqlite.md):
 #   `synchronous=OFF` and `NORMAL` each commit at least a few times as fast as `FULL`;
 # - [commits in PostgreSQL](../communication-patterns/sync-vs-async/async-commit-postgres.md):
-#   `synchronous_commit=off` commits faster than `on` from one session, and 8 sessions at
-#   once share WAL flushes (group commit).
+#   with `on` each commit from one session waits for a WAL flush of its own, and 8
+#   sessions at once share WAL flushes (group commit); how much faster `off` commits is
+#   measured here, not asserted.
 #
 # The cell below copies those floors from the tests (`tests/labs/test_labs.py` checks
 # that the copies are still the tests' figures). This lab measures all three layers on

@@ -210,7 +210,9 @@ def machine(folder: str | Path | None = None) -> str:
 #
 # One server, the example's `SlowServer`: the standard library's `ThreadingHTTPServer`,
 # answering every call after `LATENCY` seconds on a thread of its own, so calls made
-# together are answered together and how long N calls take is the client's doing. Five
+# together are answered together, and what N calls take beyond their waits is overhead:
+# the client's, and the server's too, since it runs in the lab's own process, on the same
+# CPUs and under the same interpreter lock. Five
 # clients make N calls to it, for each N in `CALLS`, and the lab keeps each client's
 # best time of `REPEATS` runs (one run where one takes long enough):
 #
@@ -503,9 +505,9 @@ waits added up. The slowest concurrent client, {slowest}, took {f["slowest_ms"]:
 {f["slowest_per_l"]:.1f} times L: its waits overlapped. Every concurrent client finished
 at least **{f["sooner"]:.1f}x sooner** than the sequential one.
 [A client property](../communication-patterns/sync-vs-async/client-property.md) claims at
-least {f["claimed_sooner"]}x sooner; {verdict}. Beyond waiting, each client pays for work
-of its own: here {f["own_per_call_ms"]:.1f} ms per call for the sequential client, and
-{f["own_at_once_ms"]:.1f} ms over L for the slowest concurrent one. That work weighs
+least {f["claimed_sooner"]}x sooner; {verdict}. Beyond waiting, each call costs overhead
+(the client's, and the in-process server's): here {f["own_per_call_ms"]:.1f} ms per call for the sequential client, and
+{f["own_at_once_ms"]:.1f} ms over L for the slowest concurrent one. That overhead weighs
 more against this lab's answers of {f["latency_ms"]:.0f} ms than against the example's
 {f["example_latency_ms"]:.0f} ms, with which the same costs would give
 {f["sooner_at_example_latency"]:.1f}x.
@@ -515,8 +517,7 @@ more against this lab's answers of {f["latency_ms"]:.0f} ms than against the exa
 {f["last_sooner"]:.0f}x as long as the fastest concurrent client, which took
 {f["fastest_last_ms"]:,.0f} ms: {fastest_last}. The concurrent clients took from
 {f["fastest_last_per_l"]:.1f} to {f["slowest_last_per_l"]:.1f} times L: more than L,
-because each call costs them work of their own (a thread to start, a coroutine, a
-connection, a response to parse), and that work, not waiting, is what lifts their lines
-as N grows, the more so as the server, which starts a thread per call, shares the same
-CPUs."""
+because each call costs work (a thread to start, a coroutine, a connection, a response
+to parse, and on the server, which runs in this process, a thread and a request to
+parse), and that work, not waiting, is what lifts their lines as N grows."""
 )

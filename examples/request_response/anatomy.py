@@ -59,8 +59,11 @@ def read_message(sock: socket.socket, method: str | None = None) -> Message:
     start_line, *header_lines = head.decode("latin-1").split("\r\n")
     headers: dict[str, str] = {}
     for line in header_lines:
-        name, _, value = (part.strip() for part in line.partition(":"))
-        name = name.lower()  # a repeated field is combined, as a list (RFC 9110 §5.3)
+        name, _, value = line.partition(":")
+        if not name or name != name.strip():  # "Content-Length : 5" is a 400: RFC 9112 §5.1
+            raise FramingError(f"RFC 9112 §5.1: no field name before the colon in {line!r}")
+        name, value = name.lower(), value.strip()  # lower: field names are case-insensitive
+        # a repeated field is combined, as a list (RFC 9110 §5.3)
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
     length = body_length(start_line, headers, method)
     while (length is None or len(body) < length) and (chunk := sock.recv(65536)):

@@ -76,7 +76,11 @@ class Handler(BaseHTTPRequestHandler):
     def answer(self) -> None:
         if "Transfer-Encoding" in self.headers:  # http.server cannot decode it: RFC 9112 §6.1
             return self.send_error(400, "Transfer-Encoding not supported")
-        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        lengths = set(self.headers.get_all("Content-Length", ["0"]))
+        length = lengths.pop() if len(lengths) == 1 else ""  # two that differ: §6.3 rule 5
+        if self.headers.defects or not (length.isascii() and length.isdigit()):
+            return self.send_error(400, "malformed header section")  # RFC 9112 §5.1, §6.3
+        body = self.rfile.read(int(length))
         for (method, prefix), route in ROUTES.items():
             if self.command == method and self.path.startswith(prefix):
                 try:

@@ -36,6 +36,8 @@ class UploadHandler(BaseHTTPRequestHandler):
     def do_PUT(self) -> None:
         if "Transfer-Encoding" in self.headers:  # http.server cannot decode it: RFC 9112 §6.1
             return self.send_error(400, "Transfer-Encoding not supported")
+        if self.headers.defects or len(set(self.headers.get_all("Content-Length", []))) > 1:
+            return self.send_error(400, "malformed header section")  # RFC 9112 §5.1, §6.3
         target, length = self.target(), self.headers.get("Content-Length", "")
         if target is None or not (length.isascii() and length.isdigit()):
             return self.send_error(400)

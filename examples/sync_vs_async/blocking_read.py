@@ -25,6 +25,7 @@ import resource
 import select
 import selectors
 import socket
+import struct
 import tempfile
 import threading
 import time
@@ -84,7 +85,9 @@ def blocking_read(delay: float = DELAY) -> tuple[bytes, Measured, str]:
 
     mine, theirs = socket.socketpair()
     with mine, theirs:
-        mine.settimeout(TIMEOUT)
+        # A kernel timeout (SO_RCVTIMEO, socket(7)) keeps recv(2) itself blocking, and
+        # bounded; settimeout() would make Python wait in poll() and call recv() once ready.
+        mine.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack("ll", int(TIMEOUT), 0))
         peer = threading.Thread(target=receiver, args=(theirs,))
         peer.start()
         before = clocks()

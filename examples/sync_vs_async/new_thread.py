@@ -5,8 +5,9 @@ OS blocks the helper, not the caller. The caller keeps counting work and learns 
 answer when the helper hands it over (here through a queue it checks between slices of
 work). Halfway through the wait the caller looks the helper up in ``/proc``: sleeping
 (``State: S``), while the caller's own counter moves. The CPU times tell the same: the
-helper's hardly moves during its recv(), the caller's moves all along. This is what
-Python's ``asyncio.to_thread`` does, and Node.js's libuv does with a pool of threads.
+helper's hardly moves during its recv(), the caller's moves all along. Python's
+``asyncio.to_thread`` does the same with a pool of threads (the event loop's default
+executor) rather than a new one per call, as Node.js's libuv does.
 
 Run it: ``python new_thread.py``. Its page shows what it prints. The answer, handed back:
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import queue
 import socket
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -67,7 +69,9 @@ def read_on_a_thread(delay: float = DELAY) -> Delegated:
 
     mine, theirs = socket.socketpair()
     with mine, theirs:
-        mine.settimeout(TIMEOUT)
+        # A kernel timeout (SO_RCVTIMEO, socket(7)) keeps recv(2) itself blocking, and
+        # bounded; settimeout() would make Python wait in poll() and call recv() once ready.
+        mine.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack("ll", int(TIMEOUT), 0))
         helper = threading.Thread(target=blocking_read, args=(mine,))
         receiver = threading.Timer(delay, theirs.sendall, args=(b"answer",))
         start, cpu = time.monotonic(), time.thread_time()

@@ -121,6 +121,7 @@ def test_a_repeated_content_length_of_one_value_is_valid(value: str) -> None:
         ("Content-Length: 5, 6", "rule 5"),
         ("Content-Length: -5", "rule 5"),
         ("Content-Length: five", "rule 5"),
+        ("Content-Length : 5", "§5.1"),  # whitespace before the colon: a 400
     ],
 )
 def test_what_this_reader_cannot_frame_is_refused_by_rule(fields: str, rule: str) -> None:

@@ -1,7 +1,9 @@
 """A request with both Content-Length and Transfer-Encoding is the request-smuggling vector
 (RFC 9112 §6.1, §11.2): each server of the project answers it 400, closes the connection
 (§6.1: "the server MUST close the connection after responding to such a request") and
-stores or changes nothing. Each request here would be served if the check were missing."""
+stores or changes nothing. So does a head whose length is in doubt: a field line with
+whitespace before its colon (§5.1), two Content-Length fields that differ (§6.3 rule 5).
+Each request here would be served if the check were missing."""
 
 from __future__ import annotations
 
@@ -95,3 +97,52 @@ def test_the_api_server_answers_400_not_the_book() -> None:
         answer = send(address, smuggling("GET", "/books/1", b""))
     assert responses(answer) == [b"HTTP/1.0 400 Transfer-Encoding not supported"]
     assert b"application/json" not in answer  # no book came back
+
+
+def hidden_delete(url: str) -> str:
+    path = urlsplit(url).path
+    return f"DELETE {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nTus-Resumable: 1.0.0\r\n\r\n"
+
+
+def test_the_resumable_upload_refuses_a_length_it_cannot_read(tmp_path: Path) -> None:
+    """Whitespace before the colon (RFC 9112 §5.1: 400) makes Python's parser stop there,
+    so the length would be lost, the body read as the next request, and its DELETE run."""
+    with TusServer(tmp_path, timeout=60.0) as server:
+        url = create(server.url, 10)
+        body = hidden_delete(url)
+        request = "POST /files/ HTTP/1.1\r\nHost: 127.0.0.1\r\nTus-Resumable: 1.0.0\r\n"
+        request += f"Content-Length : {len(body)}\r\nUpload-Length: 10\r\n\r\n" + body
+        answer = send(("127.0.0.1", server.httpd.server_address[1]), request.encode())
+        assert responses(answer) == [b"HTTP/1.1 400 Bad Request"]
+        assert call(url, "HEAD", TUS).status == 200  # the upload is still there
+
+
+def test_the_resumable_upload_refuses_two_lengths_that_differ(tmp_path: Path) -> None:
+    """§6.3 rule 5: a 400. Were the first length taken, the rest would be the next request."""
+    with TusServer(tmp_path, timeout=60.0) as server:
+        url = create(server.url, 10)
+        body = "0123456789" + hidden_delete(url)
+        request = f"PATCH {urlsplit(url).path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        request += "Tus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n"
+        request += "Content-Type: application/offset+octet-stream\r\n"
+        request += f"Content-Length: 10\r\nContent-Length: {len(body)}\r\n\r\n" + body
+        answer = send(("127.0.0.1", server.httpd.server_address[1]), request.encode())
+        assert responses(answer) == [b"HTTP/1.1 400 Bad Request"]
+        assert offset(url) == 0  # nothing stored, and the upload is still there
+
+
+def test_the_single_upload_and_the_api_refuse_lengths_that_differ(tmp_path: Path) -> None:
+    lengths = "Content-Length: 3\r\nContent-Length: 10\r\n\r\n0123456789"
+    with UploadServer(tmp_path) as server:
+        request = f"PUT /upload/photo.jpg HTTP/1.1\r\nHost: 127.0.0.1\r\n{lengths}"
+        answer = send(server.address, request.encode())
+    assert responses(answer) == [b"HTTP/1.0 400 malformed header section"]
+    assert list(tmp_path.iterdir()) == []
+    with api_server() as address:
+        for request in (
+            f"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\n{lengths}",
+            "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ten\r\n\r\n",
+        ):
+            assert responses(send(address, request.encode())) == [
+                b"HTTP/1.0 400 malformed header section"
+            ]

@@ -18,10 +18,10 @@ from urllib.parse import urljoin
 
 import pytest
 
-from tests.site.browser import CODE_TOKENS, severe_violations
+from tests.site.browser import CODE_TOKENS, search_and_open, search_word, severe_violations
 from tests.support import ROOT
 from tests.support.browser import Watch
-from tests.support.site import nav_pages
+from tests.support.site import SiteServer, nav_pages
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -198,6 +198,17 @@ def test_unknown_paths_get_the_styled_404_page_which_links_home(
     page.locator("header a.md-logo").click()
     page.wait_for_url(base_url)
     assert page.locator("h1").first.is_visible()
+
+
+def test_the_print_page_searches_the_site_wherever_it_is_served(
+    page: Page, built_site: Path
+) -> None:
+    """Served under another path than site_url's (a fork, a folder on a laptop), the print
+    page's search still finds a page and opens it (hooks/print_page_base.py)."""
+    path = "communication-patterns/request-response/anatomy/"
+    with SiteServer(built_site, "/elsewhere/") as server:
+        page.goto(server.url + "print_page/")
+        search_and_open(page, search_word(built_site, path + "index.html"), server.url + path)
 
 
 def test_all_notes_on_one_page_to_print(

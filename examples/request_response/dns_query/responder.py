@@ -11,7 +11,8 @@ from .wire import CLASS_IN, TYPE_A, TYPE_SOA, decode_name, encode_name
 ZONE = "example.test."  # the zone the responder is the authority for
 TABLE = {"example.test.": "192.0.2.10", "api.example.test.": "192.0.2.20"}
 # The zone's SOA (RFC 1035 §3.3.13): its TTL, then primary server, mailbox, serial,
-# refresh, retry, expire, and the minimum, which bounds how long a "no" is cached.
+# refresh, retry, expire, and the minimum, which bounds how long a "no" is cached
+# (RFC 2308 §4 redefined it so).
 SOA_TTL, SOA = 3600, ("ns.example.test.", "hostmaster.example.test.", 1, 7200, 900, 86400, 60)
 
 

@@ -19,7 +19,7 @@ notification that reaches a session which sent nothing), ``recording.py`` (a ses
 PostgreSQL 15 server once answered, replayed without a server) and ``__main__.py`` (the
 command line). Run it: ``python -m postgres_wire --replay`` from the folder that holds
 the package; its page shows what it prints.
-Formats: https://www.postgresql.org/docs/current/protocol-message-formats.html
+Formats: https://www.postgresql.org/docs/15/protocol-message-formats.html
 """
 
 from .protocol import (

@@ -2,7 +2,7 @@
 
 Every backend message is a type byte, a 4-byte big-endian length that counts itself,
 and a body, so ``split_messages`` and ``describe`` are pure functions of the bytes.
-Formats: https://www.postgresql.org/docs/current/protocol-message-formats.html
+Formats: https://www.postgresql.org/docs/15/protocol-message-formats.html
 """
 
 from __future__ import annotations

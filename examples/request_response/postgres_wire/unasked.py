@@ -4,7 +4,7 @@ Two sessions on one server. The listener sets its ``application_name`` and runs
 ``LISTEN news``; the notifier runs ``NOTIFY news, 'hello'``. Then the listener sends
 nothing and reads: a NotificationResponse arrives all the same. On the way, the server
 also sends a ParameterStatus no query asked for, and a NoticeResponse, inside responses.
-Asynchronous operations: https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-ASYNC
+Asynchronous operations: https://www.postgresql.org/docs/15/protocol-flow.html#PROTOCOL-ASYNC
 """
 
 from __future__ import annotations

@@ -71,6 +71,11 @@ class Handler(TusHandlers):
     def dispatch(self) -> None:
         length = self.headers.get("Content-Length", "0")
         self.unread = int(length) if DIGITS.fullmatch(length) else 1
+        if self.headers.defects or len(set(self.headers.get_all("Content-Length", []))) > 1:
+            # A line the parser could not read (such as "Content-Length : 5", RFC 9112 §5.1)
+            # or two lengths that disagree (§6.3 rule 5): where the body ends is in doubt.
+            self.unread = 1  # so the reply closes
+            return self.reply(400, text="malformed header section\n")
         if "Transfer-Encoding" in self.headers:  # a body we cannot frame: RFC 9112 §6.1
             self.unread = 1  # so the reply closes: its bytes must not pass for a next request
             if "Content-Length" in self.headers:  # CL+TE: the smuggling vector, §11.2
