@@ -506,8 +506,9 @@ waits added up. The slowest concurrent client, {slowest}, took {f["slowest_ms"]:
 at least **{f["sooner"]:.1f}x sooner** than the sequential one.
 [A client property](../communication-patterns/sync-vs-async/client-property.md) claims at
 least {f["claimed_sooner"]}x sooner; {verdict}. Beyond waiting, each call costs overhead
-(the client's, and the in-process server's): here {f["own_per_call_ms"]:.1f} ms per call for the sequential client, and
-{f["own_at_once_ms"]:.1f} ms over L for the slowest concurrent one. That overhead weighs
+(the client's, and the in-process server's): here {f["own_per_call_ms"]:.1f} ms per call
+for the sequential client, and {f["own_at_once_ms"]:.1f} ms over L for the slowest
+concurrent one. That overhead weighs
 more against this lab's answers of {f["latency_ms"]:.0f} ms than against the example's
 {f["example_latency_ms"]:.0f} ms, with which the same costs would give
 {f["sooner_at_example_latency"]:.1f}x.
