@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from tests.site.browser import CODE_TOKENS, search_and_open, search_word, severe_violations
+from tests.site.browser import CODE_TOKENS, severe_violations
 from tests.support import ROOT
 from tests.support.browser import Watch
 from tests.support.site import SiteServer, nav_pages
@@ -200,15 +200,22 @@ def test_unknown_paths_get_the_styled_404_page_which_links_home(
     assert page.locator("h1").first.is_visible()
 
 
-def test_the_print_page_searches_the_site_wherever_it_is_served(
+def test_the_print_page_loads_the_search_index_wherever_the_site_is_served(
     page: Page, built_site: Path
 ) -> None:
     """Served under another path than site_url's (a fork, a folder on a laptop), the print
-    page's search still finds a page and opens it (hooks/print_page_base.py)."""
-    path = "communication-patterns/request-response/anatomy/"
+    page asks for the search index beside itself, and gets it (hooks/print_page_base.py);
+    with site_url's absolute path it asked for one that is not there: a 404, an error."""
     with SiteServer(built_site, "/elsewhere/") as server:
+        watch = Watch(server.origin)
+        watch.attach(page)
         page.goto(server.url + "print_page/")
-        search_and_open(page, search_word(built_site, path + "index.html"), server.url + path)
+        page.wait_for_load_state("networkidle")
+        index = [r for r in watch.responses if r.url.endswith("/search_index.json")]
+        assert [(r.url, r.status) for r in index] == [
+            (server.url + "search/search_index.json", 200)
+        ]
+        assert watch.problems() == []
 
 
 def test_all_notes_on_one_page_to_print(
