@@ -122,7 +122,7 @@ def build_site(site_dir: Path, **env: str) -> None:
         raise AssertionError(f"mkdocs build --strict failed:\n{result.stderr[-4000:]}")
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
     prefix = "/"
 
     def translate_path(self, path: str) -> str:
@@ -153,9 +153,12 @@ class SiteServer:
     Pages serves the site: unknown paths get 404.html with status 404, so that the 404
     page, whose links are absolute, works as it does there."""
 
-    def __init__(self, site_dir: Path, prefix: str = "/") -> None:
+    def __init__(
+        self, site_dir: Path, prefix: str = "/", handler_class: type[SiteHandler] | None = None
+    ) -> None:
+        base = handler_class or SiteHandler  # lighthouse.py: one that gzips
         handler = functools.partial(
-            type("Handler", (_Handler,), {"prefix": prefix}), directory=str(site_dir)
+            type("Handler", (base,), {"prefix": prefix}), directory=str(site_dir)
         )
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.timeout = 5
