@@ -100,7 +100,7 @@ def tagged(cell: nbformat.NotebookNode, tag: str) -> bool:
     return tag in cell.metadata.get("tags", [])
 
 
-@pytest.fixture(params=sorted(FIGURES))
+@pytest.fixture(scope="module", params=sorted(FIGURES))  # read once per lab
 def run(request: pytest.FixtureRequest, executed_labs: Path) -> Run:
     """The lab's run: each lab is executed once in the whole test run (tests/conftest.py)."""
     return Run.load(executed_labs, request.param)

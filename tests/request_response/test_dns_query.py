@@ -173,7 +173,9 @@ def test_only_forgeries_end_in_a_timeout_not_in_a_forged_answer(
         ask(server)
 
 
-def test_the_client_prints_the_soa_of_a_negative_answer() -> None:
+@contextmanager
+def responder() -> Iterator[Address]:
+    """The example's responder (dns.serve) on a free UDP port, in a thread; its address."""
     stop = threading.Event()
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -181,10 +183,15 @@ def test_the_client_prints_the_soa_of_a_negative_answer() -> None:
         server = threading.Thread(target=dns.serve, args=(sock, stop))
         server.start()
         try:
-            lines = ask(sock.getsockname(), "nope.example.test.")
+            yield sock.getsockname()
         finally:
             stop.set()
             server.join(2)
+
+
+def test_the_client_prints_the_soa_of_a_negative_answer() -> None:
+    with responder() as address:
+        lines = ask(address, "nope.example.test.")
     ttl = min(dns.SOA_TTL, dns.SOA[6])
     assert " rcode=3 NXDOMAIN an=0 ns=1" in lines[-2]
     assert lines[-1].startswith(f"  authority: {dns.ZONE} {ttl} IN SOA {dns.SOA[0]} {dns.SOA[1]} ")
@@ -201,15 +208,6 @@ def test_the_demo_takes_the_real_answer_not_the_forged_one() -> None:
 
 
 def test_the_responder_answers_each_name_of_its_table_over_udp() -> None:
-    stop = threading.Event()
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.settimeout(0.05)
-        server = threading.Thread(target=dns.serve, args=(sock, stop))
-        server.start()
-        try:
-            for name, address in dns.TABLE.items():
-                assert ask(sock.getsockname(), name)[-1] == f"  answer: {name} 300 IN A {address}"
-        finally:
-            stop.set()
-            server.join(2)
+    with responder() as server:
+        for name, address in dns.TABLE.items():
+            assert ask(server, name)[-1] == f"  answer: {name} 300 IN A {address}"
