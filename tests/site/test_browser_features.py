@@ -204,7 +204,7 @@ def test_the_print_page_loads_the_search_index_wherever_the_site_is_served(
     page: Page, built_site: Path
 ) -> None:
     """Served under another path than site_url's (a fork, a folder on a laptop), the print
-    page asks for the search index beside itself, and gets it (hooks/print_page_base.py);
+    page asks for the search index beside itself, and gets it (hooks/print_page.py);
     with site_url's absolute path it asked for one that is not there: a 404, an error."""
     with SiteServer(built_site, "/elsewhere/") as server:
         watch = Watch(server.origin)
@@ -221,16 +221,36 @@ def test_the_print_page_loads_the_search_index_wherever_the_site_is_served(
 def test_all_notes_on_one_page_to_print(
     page: Page, watch: Watch, base_url: str, built_site: Path
 ) -> None:
+    """The print page holds the notes (home, section and topic pages): not the example pages,
+    whole files of code, nor the labs (hooks/print_page.py). Its links to those lead to their
+    own pages, each anchor to an id there; a topic's link to each of its examples is kept."""
     page.goto("")
     page.locator("nav.md-nav--primary a.md-nav__link", has_text="All notes on one page").click()
     page.wait_for_url(base_url + "print_page/")
     page.wait_for_load_state("networkidle")
     titles = [t.replace("¶", "").strip() for t in page.locator("h1").all_inner_texts()]
     for path in PAGES:
-        if path.startswith("labs/"):  # measurements, not notes: left off the print page
-            assert h1_of(built_site, path) not in titles or path == "labs/", path
+        on_it = not (path in EXAMPLE_PAGES or path.startswith("labs/"))
+        assert (h1_of(built_site, path) in titles) == on_it, path
+
+    hrefs = page.locator("article a[href]").evaluate_all("links => links.map(a => a.href)")
+    pages = {base_url + path for path in PAGES}
+    linked = set()
+    for href in hrefs:
+        target, _, anchor = href.partition("#")
+        if not target.startswith(base_url) or target == base_url + "print_page/":
             continue
-        assert h1_of(built_site, path) in titles, path
+        if target.endswith("/"):
+            assert target in pages, href
+            linked.add(target[len(base_url) :])
+            if anchor:
+                path = built_site / target[len(base_url) :] / "index.html"
+                assert f'id="{anchor}"' in path.read_text(encoding="utf-8"), href
+        else:  # a file the site serves (an example's .py, a diagram)
+            assert (built_site / target[len(base_url) :]).is_file(), href
+    one_below_a_topic = [p for p in EXAMPLE_PAGES if re.fullmatch(r"[^/]+/[^/]+/[^/]+/", p)]
+    assert sorted(set(one_below_a_topic) - linked) == []
+
     assert watch.problems() == []
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 20_000

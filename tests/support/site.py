@@ -55,7 +55,7 @@ def mkdocs_build(project: Path, site_dir: Path, **env: str) -> subprocess.Comple
 
     Labs are not executed and the all-notes print page is not made unless asked
     (LABS_EXECUTE="true", PRINT_SITE="true"): the tests that break a copy on purpose need
-    the pages, not 30 s of measurements nor print-site's 4 s of merging every page.
+    the pages, not 30 s of measurements nor the print page.
     """
     return subprocess.run(
         [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site_dir)],

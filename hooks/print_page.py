@@ -1,0 +1,123 @@
+"""MkDocs hook: the print page (print-site's print_page/) holds the notes, and finds the
+site's root relatively, as every other page does.
+
+- **The notes, not the examples.** The notes are the home page, the section pages and each
+  topic's index.md; an example page (``communication-patterns/<topic>/<example>``, or a
+  folder of them) shows whole files of code to run, and the labs are measurements. Both are
+  left off the print page, and its links to them lead to their own pages on the site
+  (print-site would make them anchors of the print page, which would not exist). Merging
+  every page also cost print-site 4 s of a 9 s build: it re-reads each page's HTML with a
+  regular expression that is slow on lines of highlighted code.
+- **A relative root.** print-site renders the print page with the site's absolute path
+  (site_url's, such as "/backend-engineering/") as Material's base, where every other page
+  has a relative one (".."). Served anywhere else (a fork's address, ``python -m
+  http.server`` in site/), its search asked for an index that is not there.
+
+Runs after print-site (MkDocs calls the hooks after every plugin): on_nav once print-site has
+taken the nav's items, which it merges at the end of the build; on_post_build once it has
+written the page.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
+
+LEFT_OFF: list[Any] = []  # the pages of the nav that are not on the print page
+
+
+def is_note(src_uri: str) -> bool:
+    """A page of the notes, as opposed to an example's page or a lab."""
+    parts = src_uri.split("/")
+    if parts[0] == "labs":
+        return False
+    if parts[0] == "communication-patterns" and len(parts) >= 3:
+        return parts[2:] == ["index.md"]  # the topic's page; anything deeper is an example's
+    return True
+
+
+def notes_only(items: list[Any]) -> list[Any]:
+    """The nav's items with only the notes' pages: a section left empty goes, and a section
+    left with one page (its index) becomes that page. Copies: the site's nav is unchanged."""
+    kept = []
+    for item in items:
+        if item.is_page:
+            if is_note(item.file.src_uri):
+                kept.append(item)
+        elif item.is_section:
+            children = notes_only(item.children)
+            if len(children) == 1:
+                kept.append(children[0])
+            elif children:
+                section = copy.copy(item)
+                section.children = children
+                kept.append(section)
+    return kept
+
+
+def page_key(url: str) -> str:
+    """The id print-site gives a page on the print page (its get_page_key)."""
+    return url.lower().strip().rstrip("/").replace(".html", "").replace("/", "-") or "index"
+
+
+def on_nav(nav: Any, config: Any, files: Any) -> Any:
+    plugin = config.plugins.get("print-site")
+    if plugin is None or not plugin.config.get("enabled"):
+        return nav
+    # What print-site merges (it took the nav's items in its own on_nav, just before)
+    plugin.renderer.items = notes_only(plugin.renderer.items)
+    LEFT_OFF[:] = [page for page in nav.pages if not is_note(page.file.src_uri)]
+    return nav
+
+
+def on_post_build(config: Any) -> None:
+    plugin = config.plugins.get("print-site")
+    page = getattr(plugin, "print_page", None)
+    target = Path(page.file.abs_dest_path) if page else None
+    if target is None or not target.is_file():
+        return  # print-site is off (PRINT_SITE=false)
+    html = target.read_text(encoding="utf-8")
+    html = relative_root(html, config, page, target)
+    html = links_to_pages_left_off(html, page)
+    target.write_text(html, encoding="utf-8")
+
+
+def relative_root(html: str, config: Any, page: Any, target: Path) -> str:
+    absolute = urlsplit(config.site_url or "/").path or "/"
+    relative = get_relative_url(".", page.file.url)  # "..", or "." without directory URLs
+    # Material's base (search index, links) and its scope (settings kept in localStorage)
+    for before, after in (
+        (f'"base": "{absolute}"', f'"base": "{relative}"'),
+        (f'new URL("{absolute}",location)', f'new URL("{relative}",location)'),
+    ):
+        if before not in html:
+            raise PluginError(f"{target}: no {before} to make relative (has print-site changed?)")
+        html = html.replace(before, after)
+    return html
+
+
+def links_to_pages_left_off(html: str, page: Any) -> str:
+    """print-site turned each link to a page into ``#<page key>[-<anchor>]``; for a page left
+    off, the link goes to the page itself. Longest keys first: one page's key can begin
+    another's (postgres-wire, postgres-wire-protocol); and an anchor of the print page itself
+    (a topic's heading whose id begins like an example's key) is left as it is."""
+    urls = {page_key(p.url): get_relative_url(p.url, page.file.url) for p in LEFT_OFF}
+    if not urls:
+        return html
+    keys = "|".join(re.escape(k) for k in sorted(urls, key=len, reverse=True))
+    link = re.compile(rf'href="#(({keys})(?:-([^"]*))?)"')
+    ids = set(re.findall(r'\bid="([^"]*)"', html))
+
+    def to_page(match: re.Match[str]) -> str:
+        if match[1] in ids:
+            return match[0]
+        anchor = f"#{match[3]}" if match[3] else ""
+        return f'href="{urls[match[2]]}{anchor}"'
+
+    return link.sub(to_page, html)
