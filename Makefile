@@ -13,9 +13,9 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
-serve: $(STAMP)  ## live-reloading site on http://127.0.0.1:8000 (labs shown unexecuted)
+serve: $(STAMP)  ## live-reloading site on http://127.0.0.1:8000 (labs shown unexecuted; a save rebuilds the pages it changed)
 	SITE_URL=http://127.0.0.1:8000/ LABS_EXECUTE=false LABS_CACHE=true PRINT_SITE=false \
-		$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+		$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --dirty
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

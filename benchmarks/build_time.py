@@ -10,15 +10,16 @@ MkDocs logs ("Documentation built in X seconds": config loaded, plugins and hook
 pages written) and the wall time of the command (Python's start and the imports too);
 then the medians. Goal: < 3 s.
 
-(b) The rebuild of ``make serve`` after a save: ``mkdocs serve`` with the environment the
-Makefile's ``serve`` target sets (read from the Makefile), on a free port, in a temporary
-copy of the project (the real ``docs/`` is never touched). Once it serves, ``--repeat``
-times: a marker word is appended to ``docs/index.md`` of the copy, and the time from the
-save until the served home page holds it is measured (polled over HTTP every 50 ms; MkDocs
-answers a request only once its rebuild is done). Beside it, the figure MkDocs logs for
-that rebuild, and when it logged "Detected file changes" (it looks for changes every
-0.5 s, then waits 0.1 s for more). Goal: < 1 s. The server is stopped at the end, whatever
-happens.
+(b) The rebuild of ``make serve`` after a save: ``mkdocs serve`` as the Makefile's
+``serve`` target runs it (its variables and arguments, ``--dirty`` included, read from
+it), on a free port, in a temporary copy of the project (the real ``docs/`` is never
+touched). Once it serves, ``--repeat`` times: a marker word is appended to
+``docs/index.md`` of the copy, then to an example that a page shows whole, and the time
+from each save until the served page holds it is measured (polled over HTTP every 50 ms;
+MkDocs answers a request only once its rebuild is done). Beside it, the figure MkDocs
+logs for that rebuild, and when it logged "Detected file changes" (it looks for changes
+every 0.5 s, then waits 0.1 s for more). Goal: < 1 s. The server is stopped at the end,
+whatever happens.
 
 Both move with the machine: its load is printed before and after.
 """
@@ -55,7 +56,12 @@ BUILD_GOAL = 3.0  # seconds: the strict build without labs
 REBUILD_GOAL = 1.0  # seconds: from a save to the page served with it
 BUILT = re.compile(r"Documentation built in ([\d.]+) seconds")
 DETECTED = "Detected file changes"
-PAGE = "docs/index.md"  # the page edited in the copy, served at the site's root
+# The files saved in the copy, each with the page that shows what was appended: a page's
+# own text, and an example that a page shows whole.
+SAVED = {
+    "docs/index.md": "",
+    "examples/request_response/anatomy.py": "communication-patterns/request-response/anatomy/",
+}
 POLL = 0.05  # seconds between two requests for the page
 START_TIMEOUT = 180  # seconds for `mkdocs serve`'s first build
 REBUILD_TIMEOUT = 60  # seconds for a save to show
@@ -93,21 +99,23 @@ def builds(repeat: int) -> None:
     )
 
 
-def serve_environment(address: str) -> dict[str, str]:
-    """What the Makefile's ``serve`` target sets (its exports and the variables before
-    ``mkdocs serve``), its own address replaced by ``address``."""
+def serve_command(address: str) -> tuple[dict[str, str], list[str]]:
+    """What the Makefile's ``serve`` target runs: the variables it sets (its exports and
+    those before ``mkdocs serve``) and mkdocs' arguments, its own address replaced by
+    ``address``."""
     makefile = (ROOT / "Makefile").read_text()
     env = dict(re.findall(r"^export (\w+) *:?= *(.*?) *$", makefile, re.MULTILINE))
     recipe = re.search(r"^serve:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
     command = recipe and re.search(
-        r"((?:\w+=\S+\s+)+)\$\(BIN\)/mkdocs serve --dev-addr (\S+)",
+        r"((?:\w+=\S+\s+)+)\$\(BIN\)/mkdocs (serve .*--dev-addr (\S+).*)",
         recipe.group(1).replace("\\\n", " "),
     )
     if not command:
         sys.exit("no `VAR=value ... $(BIN)/mkdocs serve --dev-addr host:port` in the Makefile")
     for name, value in re.findall(r"(\w+)=(\S+)", command.group(1)):
-        env[name] = value.replace(command.group(2), address)
-    return env
+        env[name] = value.replace(command.group(3), address)
+    arguments = command.group(2).replace(command.group(3), address).split()
+    return env, [str(BIN / "mkdocs"), *arguments]
 
 
 def free_port() -> int:
@@ -170,10 +178,10 @@ def serving(project: Path) -> Iterator[tuple[str, Log]]:
     """``mkdocs serve`` of ``project`` as ``make serve`` starts it, on a free port: its URL
     and its log, once it answers. Stopped on the way out, whatever happened."""
     address = f"127.0.0.1:{free_port()}"
-    env = serve_environment(address)
-    print(f"    {' '.join(f'{k}={v}' for k, v in env.items())} mkdocs serve --dev-addr {address}")
+    env, command = serve_command(address)
+    print(f"    {' '.join(f'{k}={v}' for k, v in env.items())} mkdocs {' '.join(command[1:])}")
     process = subprocess.Popen(
-        [str(BIN / "mkdocs"), "serve", "--dev-addr", address],
+        command,
         cwd=project,
         env={**os.environ, **env, "PYTHONUNBUFFERED": "1"},
         stdout=subprocess.PIPE,
@@ -209,37 +217,38 @@ def stop(process: subprocess.Popen[str]) -> None:
 
 
 def rebuilds(repeat: int) -> None:
-    """(b): ``repeat`` saves in a copy of the project, each timed until it is served."""
-    print(f"(b) make serve: save of {PAGE} (a copy) until the served page shows it")
+    """(b): ``repeat`` saves of each of SAVED in a copy of the project, each timed until
+    the page that shows it is served with it."""
+    print("(b) make serve: a save (in a copy) until the served page shows it")
     with tempfile.TemporaryDirectory(prefix="build-time-serve-") as tmp:
         project = Path(tmp) / "project"
         shutil.copytree(ROOT, project, ignore=skip_in_copy)
-        page = project / PAGE
-        assert page.is_file() and not page.is_symlink() and ROOT not in page.resolve().parents
         with serving(project) as (url, log):
             first = log.wait(BUILT, 0, 10)
             print(f"    first build: {first.group(1) if first else '?'} s (MkDocs)")
             served, reported = [], []
             for run in range(1, repeat + 1):
-                time.sleep(1.0)  # the previous rebuild over and quiet
-                marker = f"rebuild-{run}-{secrets.token_hex(4)}"
-                before = len(log.lines)
-                with page.open("a", encoding="utf-8") as file:
-                    file.write(f"\n{marker}\n")
-                saved = time.perf_counter()
-                while marker not in fetch(url):
-                    if time.perf_counter() - saved > REBUILD_TIMEOUT:
-                        sys.exit(f"the save did not show in {REBUILD_TIMEOUT} s:\n{log.tail()}")
-                    time.sleep(POLL)
-                served.append(time.perf_counter() - saved)
-                built = log.wait(BUILT, before, 10)
-                detected = log.find(DETECTED, before)
-                reported.append(float(built.group(1)) if built else float("nan"))
-                seen = f"detected +{detected - saved:.2f} s, " if detected else ""
-                print(
-                    f"  run {run}: served {served[-1]:.2f} s after the save "
-                    f"({seen}built in {reported[-1]:.2f} s, MkDocs)"
-                )
+                for saved_file, shown_at in SAVED.items():
+                    time.sleep(1.0)  # the previous rebuild over and quiet
+                    marker = f"rebuild-{run}-{secrets.token_hex(4)}"
+                    before = len(log.lines)
+                    with (project / saved_file).open("a", encoding="utf-8") as file:
+                        file.write(f"\n# {marker}\n")
+                    saved = time.perf_counter()
+                    while marker not in fetch(url + shown_at):
+                        if time.perf_counter() - saved > REBUILD_TIMEOUT:
+                            sys.exit(f"the save did not show in {REBUILD_TIMEOUT} s:\n{log.tail()}")
+                        time.sleep(POLL)
+                    served.append(time.perf_counter() - saved)
+                    built = log.wait(BUILT, before, 10)
+                    detected = log.find(DETECTED, before)
+                    if built:
+                        reported.append(float(built.group(1)))
+                    seen = f"detected +{detected - saved:.2f} s, " if detected else ""
+                    print(
+                        f"  run {run}, {saved_file}: served {served[-1]:.2f} s after the save "
+                        f"({seen}built in {built.group(1) if built else '?'} s, MkDocs)"
+                    )
     median, median_built = statistics.median(served), statistics.median(reported)
     print(
         f"  median: served {median:.2f} s after the save ({verdict(median, REBUILD_GOAL)}), "
