@@ -86,6 +86,17 @@ def watch(page: Page, browser_context_args: dict[str, Any]) -> Watch:
     return watch
 
 
+SEARCH_INDEX = "/search/search_index.json"
+
+
+def open_page(page: Page, path: str) -> None:
+    """Go to the page and wait until it has made its last request: Material's search worker
+    asks for the search index once the page has loaded. (Playwright's "networkidle" waits
+    for 500 ms of quiet after it instead, on every page.)"""
+    with page.expect_response(lambda response: response.url.endswith(SEARCH_INDEX)):
+        page.goto(path)
+
+
 def search_word(site_dir: Path, page_file: str) -> str:
     """The word of the page's H1 (4 letters or more) that the fewest other pages contain."""
     page_html = (site_dir / page_file).read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from tests.site.browser import CODE_TOKENS, severe_violations
+from tests.site.browser import CODE_TOKENS, open_page, severe_violations
 from tests.support import ROOT
 from tests.support.browser import Watch
 from tests.support.site import SiteServer, nav_pages
@@ -138,9 +138,8 @@ def test_a_reader_who_prefers_dark_gets_the_dark_scheme_accessible(
 ) -> None:
     """mkdocs.yml's palette follows the system's preference; extra.css keeps the dark
     scheme's contrast up to axe's (the page-by-page check runs in the light one)."""
-    page.goto(EXAMPLE_PAGE)
+    open_page(page, EXAMPLE_PAGE)
     assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
-    page.wait_for_load_state("networkidle")
     assert watch.problems() == []
     assert severe_violations(page) == []
 

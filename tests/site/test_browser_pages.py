@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.site.browser import diagrams_shown, search_and_open, search_word, severe_violations
+from tests.site.browser import (
+    diagrams_shown,
+    open_page,
+    search_and_open,
+    search_word,
+    severe_violations,
+)
 from tests.support.browser import BUDGET_TYPES, DIAGRAM_MARK, PAGE_BUDGET, Watch
 from tests.support.site import config, nav_pages
 
@@ -42,32 +48,26 @@ def test_the_nav_is_every_page_of_the_site(built_site: Path) -> None:
 
 
 @pytest.mark.parametrize("path", PAGES, ids=page_id)
-def test_page_loads_clean_self_contained_and_accessible(
-    page: Page, watch: Watch, built_site: Path, path: str
+def test_page_loads_clean_self_contained_accessible_and_searchable(
+    page: Page, watch: Watch, base_url: str, built_site: Path, path: str
 ) -> None:
-    page.goto(path)
-    page.wait_for_load_state("networkidle")
+    """The page, then a search from it for the next page of the nav (the first, from the
+    last): each page is found once, from another page, with no page loaded for it alone."""
+    open_page(page, path)
     assert page.locator("h1").first.is_visible()
     shown, total = diagrams_shown(page)  # their SVG is in the HTML (tests/site/test_diagrams.py)
     assert shown == total == built_html(built_site, path).count(DIAGRAM_MARK)
     assert watch.problems() == []
     assert severe_violations(page) == []
 
-
-@pytest.mark.parametrize("path", PAGES, ids=page_id)
-def test_search_finds_the_page_and_opens_it(
-    page: Page, watch: Watch, base_url: str, built_site: Path, path: str
-) -> None:
-    word = search_word(built_site, path + "index.html")
-    page.goto(PAGES[1] if path == "" else "")  # start from another page
-    search_and_open(page, word, base_url + path)
+    following = PAGES[(PAGES.index(path) + 1) % len(PAGES)]
+    search_and_open(page, search_word(built_site, following + "index.html"), base_url + following)
     assert watch.foreign == []
 
 
 def test_a_page_without_diagrams_stays_within_the_byte_budget(page: Page, watch: Watch) -> None:
     """Home: HTML + CSS + JS + fonts, uncompressed, at most PAGE_BUDGET (bytes do not vary)."""
-    page.goto("")
-    page.wait_for_load_state("networkidle")
+    open_page(page, "")
     counted = [(kind, url, size) for kind, url, size in watch.transferred() if kind in BUDGET_TYPES]
     total = sum(size for _, _, size in counted)
     assert 0 < total <= PAGE_BUDGET, sorted(counted, key=lambda c: -c[2])
