@@ -71,3 +71,28 @@ def test_a_page_without_diagrams_stays_within_the_byte_budget(page: Page, watch:
     counted = [(kind, url, size) for kind, url, size in watch.transferred() if kind in BUDGET_TYPES]
     total = sum(size for _, _, size in counted)
     assert 0 < total <= PAGE_BUDGET, sorted(counted, key=lambda c: -c[2])
+
+
+LABS = [p for p in PAGES if p.startswith("labs/") and p != "labs/"]
+
+
+INLINE_LIMIT = 8_000  # bytes: the largest block a lab keeps is its code's colours, ~5 kB
+
+
+@pytest.mark.parametrize("lab", LABS, ids=page_id)
+def test_a_lab_page_loads_what_every_page_loads_and_inlines_no_stylesheet(
+    page: Page, watch: Watch, lab: str
+) -> None:
+    """A lab loads the assets every page loads and nothing more, and its HTML holds no
+    large <style> or <script>: mkdocs-jupyter wrote JupyterLab's 584 kB stylesheet and a
+    Mermaid loader into each (hooks/lab_styles.py takes them out): 725 kB a lab page."""
+    open_page(page, "")
+    shared = {url for kind, url, _ in watch.transferred() if kind != "document"}
+    watch.responses.clear()
+    open_page(page, lab)
+    loaded = watch.transferred()
+    assert {url for kind, url, _ in loaded if kind != "document"} <= shared
+    inline = page.locator("style, script:not([src])").evaluate_all(
+        "blocks => blocks.map(b => b.textContent.length)"
+    )
+    assert inline and max(inline) <= INLINE_LIMIT, sorted(inline)[-3:]
