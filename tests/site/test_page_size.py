@@ -1,7 +1,7 @@
 """Every page stays small enough to read and to render: fewer than 3,000 elements.
 
 The old single-page topics had 12,360 and 5,462 elements once opened; a page per example
-keeps each one short. The print page holds every page on purpose and is left out. The
+keeps each one short. The print page holds all the notes on purpose and is left out. The
 count is of the built HTML, diagrams' inline SVG included, before any script runs.
 """
 
