@@ -148,6 +148,13 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         pass  # quiet
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # a browser dropped a kept-alive connection it no longer needed
+        super().handle_error(request, client_address)
+
+
 class SiteServer:
     """Serve site_dir on 127.0.0.1 (a free port) under prefix, in a thread, as GitHub
     Pages serves the site: unknown paths get 404.html with status 404, so that the 404
@@ -160,7 +167,7 @@ class SiteServer:
         handler = functools.partial(
             type("Handler", (base,), {"prefix": prefix}), directory=str(site_dir)
         )
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = QuietServer(("127.0.0.1", 0), handler)
         self.httpd.timeout = 5
         self.origin = f"http://127.0.0.1:{self.httpd.server_port}"
         self.url = self.origin + prefix
