@@ -20,7 +20,6 @@ written the page.
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 from typing import Any
@@ -43,21 +42,15 @@ def is_note(src_uri: str) -> bool:
 
 
 def notes_only(items: list[Any]) -> list[Any]:
-    """The nav's items with only the notes' pages: a section left empty goes, and a section
-    left with one page (its index) becomes that page. Copies: the site's nav is unchanged."""
+    """The notes' pages in nav order, without the sections around them: each section has an
+    index page of the same title, which print-site would show twice (a section's heading,
+    then its page's)."""
     kept = []
     for item in items:
-        if item.is_page:
-            if is_note(item.file.src_uri):
-                kept.append(item)
-        elif item.is_section:
-            children = notes_only(item.children)
-            if len(children) == 1:
-                kept.append(children[0])
-            elif children:
-                section = copy.copy(item)
-                section.children = children
-                kept.append(section)
+        if item.is_section:
+            kept += notes_only(item.children)
+        elif item.is_page and is_note(item.file.src_uri):
+            kept.append(item)
     return kept
 
 
