@@ -73,19 +73,18 @@ def test_a_page_without_diagrams_stays_within_the_byte_budget(page: Page, watch:
     assert 0 < total <= PAGE_BUDGET, sorted(counted, key=lambda c: -c[2])
 
 
-LABS = [p for p in PAGES if p.startswith("labs/") and p != "labs/"]
-
-
+LAB_PAGES = [p for p in PAGES if p.startswith("labs/") and p != "labs/"]
 INLINE_LIMIT = 8_000  # bytes: the largest block a lab keeps is its code's colours, ~5 kB
 
 
-@pytest.mark.parametrize("lab", LABS, ids=page_id)
+@pytest.mark.parametrize("lab", LAB_PAGES, ids=page_id)
 def test_a_lab_page_loads_what_every_page_loads_and_inlines_no_stylesheet(
     page: Page, watch: Watch, lab: str
 ) -> None:
     """A lab loads the assets every page loads and nothing more, and its HTML holds no
-    large <style> or <script>: mkdocs-jupyter wrote JupyterLab's 584 kB stylesheet and a
-    Mermaid loader into each (hooks/lab_styles.py takes them out): 725 kB a lab page."""
+    large <style> or <script>. mkdocs-jupyter writes JupyterLab's 584 kB stylesheet and a
+    Mermaid loader into each, which made a lab page 725 kB; hooks/lab_styles.py takes them
+    out."""
     open_page(page, "")
     shared = {url for kind, url, _ in watch.transferred() if kind != "document"}
     watch.responses.clear()
