@@ -258,7 +258,8 @@ def rebuilds(repeat: int) -> None:
                         f"  run {run}, {saved_file}: served {served[-1]:.2f} s after the save "
                         f"({seen}built in {built.group(1) if built else '?'} s, MkDocs)"
                     )
-    median, median_built = statistics.median(served), statistics.median(reported)
+    median = statistics.median(served)
+    median_built = statistics.median(reported) if reported else float("nan")
     print(
         f"  median: served {median:.2f} s after the save ({verdict(median, REBUILD_GOAL)}), "
         f"built in {median_built:.2f} s (MkDocs; {verdict(median_built, REBUILD_GOAL)})"

@@ -35,9 +35,9 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
     if 'class="jupyter-wrapper"' not in output:
         return output  # not a notebook
     output, removed = JUPYTERLAB.subn("", output)
-    if removed == 0:
+    if removed != 2:  # the stylesheet, then its light theme's variables
         raise PluginError(
-            f"{page.file.src_uri}: no JupyterLab stylesheet to leave out "
+            f"{page.file.src_uri}: {removed} JupyterLab stylesheets where 2 were expected "
             "(has mkdocs-jupyter changed how it writes its CSS?)"
         )
     for unused in MAYBE:

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
+from mkdocs_print_site_plugin.urls import get_page_key
 
 LEFT_OFF: list[Any] = []  # the pages of the nav that are not on the print page
 
@@ -52,11 +53,6 @@ def notes_only(items: list[Any]) -> list[Any]:
         elif item.is_page and is_note(item.file.src_uri):
             kept.append(item)
     return kept
-
-
-def page_key(url: str) -> str:
-    """The id print-site gives a page on the print page (its get_page_key)."""
-    return url.lower().strip().rstrip("/").replace(".html", "").replace("/", "-") or "index"
 
 
 def on_nav(nav: Any, config: Any, files: Any) -> Any:
@@ -95,22 +91,29 @@ def relative_root(html: str, config: Any, page: Any, target: Path) -> str:
     return html
 
 
+ID = re.compile(r"""(?<![\w-])id=["']([^"']*)["']""")
+
+
 def links_to_pages_left_off(html: str, page: Any) -> str:
     """print-site turned each link to a page into ``#<page key>[-<anchor>]``; for a page left
-    off, the link goes to the page itself. Longest keys first: one page's key can begin
-    another's (postgres-wire, postgres-wire-protocol); and an anchor of the print page itself
-    (a topic's heading whose id begins like an example's key) is left as it is."""
-    urls = {page_key(p.url): get_relative_url(p.url, page.file.url) for p in LEFT_OFF}
-    if not urls:
-        return html
-    keys = "|".join(re.escape(k) for k in sorted(urls, key=len, reverse=True))
-    link = re.compile(rf'href="#(({keys})(?:-([^"]*))?)"')
-    ids = set(re.findall(r'\bid="([^"]*)"', html))
+    off, the link goes to the page itself. A key can begin another (postgres-wire,
+    postgres-wire-protocol) and an anchor can begin like a page (#<key>-protocol-x): a link
+    is read as the page whose key and anchor it is, and one that is an id of the print
+    page itself is left alone."""
+    anchors = {get_page_key(p.url): set(ID.findall(p.content or "")) for p in LEFT_OFF}
+    urls = {get_page_key(p.url): get_relative_url(p.url, page.file.url) for p in LEFT_OFF}
+    here = set(ID.findall(html))
 
     def to_page(match: re.Match[str]) -> str:
-        if match[1] in ids:
+        target = match[1]
+        if target in here:
             return match[0]
-        anchor = f"#{match[3]}" if match[3] else ""
-        return f'href="{urls[match[2]]}{anchor}"'
+        for key in urls:
+            if target == key:
+                return f'href="{urls[key]}"'
+            anchor = target.removeprefix(key + "-")
+            if anchor != target and anchor in anchors[key]:
+                return f'href="{urls[key]}#{anchor}"'
+        return match[0]
 
-    return link.sub(to_page, html)
+    return re.sub(r'href="#([^"]+)"', to_page, html)

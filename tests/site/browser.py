@@ -87,13 +87,17 @@ def watch(page: Page, browser_context_args: dict[str, Any]) -> Watch:
 
 
 SEARCH_INDEX = "/search/search_index.json"
+SEARCH_WORKER = "/assets/javascripts/workers/search."
 
 
 def open_page(page: Page, path: str) -> None:
-    """Go to the page and wait until it has made its last request: Material's search worker
-    asks for the search index once the page has loaded. (Playwright's "networkidle" waits
-    for 500 ms of quiet after it instead, on every page.)"""
-    with page.expect_response(lambda response: response.url.endswith(SEARCH_INDEX)):
+    """Go to the page and wait for its last two requests, which Material's search makes
+    once the page has loaded, in either order: its worker's script and the search index.
+    (Playwright's "networkidle" waits for 500 ms of quiet after them instead, every page.)"""
+    with (
+        page.expect_response(lambda response: SEARCH_WORKER in response.url),
+        page.expect_response(lambda response: response.url.endswith(SEARCH_INDEX)),
+    ):
         page.goto(path)
 
 
