@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.pg_server import PostgresServer, require_postgres, running_postgres
-from tests.support import labs
+from tests.support.labs import execute_labs
+from tests.support.once import made_once
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +23,6 @@ def postgres() -> Iterator[PostgresServer]:
 
 @pytest.fixture(scope="session")
 def executed_labs(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
-    """Every lab executed once in the whole run (tests/support/labs.py), gathered in one
-    folder: the site is built from these runs, which the lab tests check."""
-    return labs.executed_labs(tmp_path_factory, request)
+    """Every lab executed once in the whole run, by whichever worker asks first
+    (tests/support/labs.py): the lab tests read these runs and the site is built from them."""
+    return made_once(tmp_path_factory, "labs", lambda folder: execute_labs(folder, request))

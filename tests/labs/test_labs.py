@@ -16,6 +16,7 @@ import posixpath
 import re
 import statistics
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import jupytext
@@ -24,7 +25,7 @@ import pytest
 from mkdocs.config import load_config
 
 from tests.support import ROOT
-from tests.support.labs import LABS, RAW, Run, executed_lab
+from tests.support.labs import LABS, RAW, Run
 
 HIDDEN = "remove-input"  # the tag of a cell whose code the site hides
 REMOVE = {"remove_input_tags": [HIDDEN]}  # how mkdocs.yml tells mkdocs-jupyter so
@@ -100,9 +101,9 @@ def tagged(cell: nbformat.NotebookNode, tag: str) -> bool:
 
 
 @pytest.fixture(scope="module", params=sorted(FIGURES))  # read once per lab
-def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """The lab's run: each lab is executed once in the whole test run (tests/support/labs.py)."""
-    return Run.load(executed_lab(request.param, tmp_path_factory, request), request.param)
+def run(request: pytest.FixtureRequest, executed_labs: Path) -> Run:
+    """The lab's run: each lab is executed once in the whole test run (tests/conftest.py)."""
+    return Run.load(executed_labs, request.param)
 
 
 def test_every_lab_is_known() -> None:

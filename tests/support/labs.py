@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -24,7 +23,6 @@ import pytest
 from nbclient import NotebookClient
 
 from tests.support import ROOT
-from tests.support.once import DONE, made_once
 
 LABS = ROOT / "docs" / "labs"
 CELL_TIMEOUT = 120  # seconds for one cell; a lab takes well under a minute in all
@@ -135,14 +133,10 @@ def execute(name: str, folder: Path, env: dict[str, str]) -> Run:
     return Run(name, seconds, left[0], left[1], before, children(), env, notebook)
 
 
-def executed_lab(
-    name: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
-) -> Path:
-    """The folder of the lab's run, executed once in the whole test run by whichever worker
-    asks first (so two workers run two labs at once): <name>.ipynb (probes included) and
-    <name>.json for the tests, site/<name>.ipynb (the lab's own cells) for the build."""
-
-    def run(folder: Path) -> None:
+def execute_labs(folder: Path, request: pytest.FixtureRequest) -> None:
+    """Every lab, into folder: <name>.ipynb (probes included) and <name>.json for the tests,
+    site/<name>.ipynb (the lab's own cells) for the build."""
+    for name in sorted(RAW):
         env = {}
         if name == "what-durability-costs":  # measure PostgreSQL too, where one can be started
             try:
@@ -153,17 +147,3 @@ def executed_lab(
                 env |= {"PGHOST": pg.host, "PGPORT": str(pg.port), "PGUSER": pg.user}
                 env |= {"PGDATABASE": pg.dbname}
         execute(name, folder, env).save(folder)
-
-    return made_once(tmp_path_factory, f"lab-{name}", run)
-
-
-def executed_labs(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
-    """Every lab's run (executed_lab), gathered in one folder for the build."""
-
-    def gather(folder: Path) -> None:
-        for name in sorted(RAW):
-            ran = executed_lab(name, tmp_path_factory, request)
-            skip = shutil.ignore_patterns("*.cwd", "*.tmp", DONE)
-            shutil.copytree(ran, folder, dirs_exist_ok=True, ignore=skip)
-
-    return made_once(tmp_path_factory, "labs", gather)
