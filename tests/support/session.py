@@ -37,11 +37,18 @@ def pytest_collection_modifyitems(items: list[Any]) -> None:
     items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
 
 
+# Modules whose tests share one slow measurement: the labs' runs (30 s) and the client
+# property's (12 s). On one worker, it is made once while the other worker goes on; spread
+# over both, the second worker waited for the first's (or measured again).
+TOGETHER = {"tests/labs/test_labs.py", "tests/sync_vs_async/test_client_property.py"}
+
+
 @pytest.hookimpl(optionalhook=True)  # an xdist hook: unknown without xdist
 def pytest_xdist_make_scheduler(config: Any, log: Any) -> Any:
     """xdist's `load` scheduling, but the examples of one Sybil document, which share its
-    namespace in order, go to one worker together. (xdist's own `loadgroup` would do it,
-    but it loses its groups under pytest 9.2: pytest-dev/pytest-xdist#1386.)"""
+    namespace in order, go to one worker together, and so do the tests of a TOGETHER module.
+    (xdist's own `loadgroup` would do it, but it loses its groups under pytest 9.2:
+    pytest-dev/pytest-xdist#1386.)"""
     if config.getvalue("dist") != "load":
         return None
     from xdist.scheduler import LoadScopeScheduling
@@ -49,7 +56,10 @@ def pytest_xdist_make_scheduler(config: Any, log: Any) -> Any:
     class OneWorkerPerDocument(LoadScopeScheduling):  # type: ignore[misc]
         def _split_scope(self, nodeid: str) -> str:
             document, sybil, _ = nodeid.partition("::sybil:")
-            return document if sybil else nodeid  # any other test: a unit of its own
+            if sybil:
+                return document
+            module = nodeid.partition("::")[0]
+            return module if module in TOGETHER else nodeid  # else: a unit of its own
 
     return OneWorkerPerDocument(config, log)
 

@@ -8,16 +8,13 @@ loaded 2-core machine: the ideal ratios are 1x (alike) and CALLS x (sequential/c
 
 from __future__ import annotations
 
-import pickle
 import statistics
 import sys
-from pathlib import Path
 
 import httpx
 import pytest
 
 from examples.sync_vs_async import client_property as cp
-from tests.support.once import made_once
 
 SYNC_IN_TURN, SYNC_THREADS, ASYNC_IN_TURN, ASYNC_AT_ONCE = cp.CLIENTS
 URLLIB = f"Python-urllib/{sys.version_info.major}.{sys.version_info.minor}"
@@ -25,16 +22,8 @@ HTTPX = f"python-httpx/{httpx.__version__}"
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[cp.Run]]:
-    """One measurement (12 s of waiting) for the whole run: the first worker to ask makes
-    it, the other reads it (tests/support/once.py)."""
-
-    def measure(folder: Path) -> None:
-        (folder / "runs.pickle").write_bytes(pickle.dumps(cp.measure()))
-
-    folder = made_once(tmp_path_factory, "client-property", measure)
-    measured: dict[str, list[cp.Run]] = pickle.loads((folder / "runs.pickle").read_bytes())
-    return measured
+def runs() -> dict[str, list[cp.Run]]:
+    return cp.measure()
 
 
 def median(runs: dict[str, list[cp.Run]], name: str) -> float:
