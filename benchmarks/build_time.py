@@ -34,15 +34,12 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,8 +48,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.tus_servers import busy
-from tests.support import ROOT
-from tests.support.site import BIN, mkdocs_build, skip_in_copy
+from tests.support import ROOT, free_port
+from tests.support.site import BIN, fetch_text, mkdocs_build, skip_in_copy
 
 BUILD_GOAL = 3.0  # seconds: the strict build without labs
 REBUILD_GOAL = 1.0  # seconds: from a save to the page served with it
@@ -127,13 +124,6 @@ def serve_command(address: str) -> tuple[dict[str, str], list[str]]:
     return env, [str(BIN / "mkdocs"), *arguments]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 class Log:
     """The lines a process writes, each with the time it was read, gathered in a thread."""
 
@@ -174,12 +164,7 @@ class Log:
 
 def fetch(url: str) -> str:
     """The page's text, or "" for an error (a rebuild in progress, a server not up yet)."""
-    try:
-        with urllib.request.urlopen(url, timeout=REBUILD_TIMEOUT) as response:
-            text: str = response.read().decode("utf-8", "replace")
-            return text
-    except (OSError, urllib.error.URLError):
-        return ""
+    return fetch_text(url, REBUILD_TIMEOUT) or ""
 
 
 @contextmanager

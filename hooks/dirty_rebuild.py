@@ -55,12 +55,11 @@ def on_files(files: Files, config: Any) -> Files:
         built = Path(file.abs_dest_path)
         if file.abs_src_path is None or not built.is_file():
             continue  # generated, or not built yet: MkDocs builds it anyway
+        since = built.stat().st_mtime
         text = Path(file.abs_src_path).read_text(encoding="utf-8")
         shown = [root / name for name in INCLUDE.findall(text)]
         newest = max((path.stat().st_mtime for path in shown if path.is_file()), default=0)
-        if DIAGRAM in built.read_text(encoding="utf-8"):
-            newest = max(newest, diagrams)
-        if newest > built.stat().st_mtime:
+        if newest > since or (diagrams > since and DIAGRAM in built.read_text(encoding="utf-8")):
             os.utime(built, (0, 0))  # older than its source: rebuilt
     return files
 

@@ -17,7 +17,6 @@ import os
 import pwd
 import shutil
 import signal
-import socket
 import stat
 import subprocess
 import tempfile
@@ -28,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.support import free_port
 
 INSTALL_HINT = (
     "PostgreSQL is not installed: `apt-get install postgresql` (Debian/Ubuntu) "
@@ -74,13 +75,6 @@ def require_postgres() -> None:
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail(f"REQUIRE_POSTGRES=1 but {missing}")
         pytest.skip(str(missing))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _base_dir() -> str:

@@ -21,7 +21,8 @@ from examples.request_response.postgres_wire import (
     split_messages,
     startup_message,
 )
-from tests.pg_server import PostgresServer, free_port
+from tests.pg_server import PostgresServer
+from tests.support import free_port
 
 MODULE = "examples.request_response.postgres_wire"
 

@@ -12,19 +12,16 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT
-from tests.support.site import BIN
+from tests.support import ROOT, free_port
+from tests.support.site import BIN, fetch_text
 
 HOOKED = pytest.mark.parametrize("hooked", [True, False], ids=["with-the-hook", "without"])
 SERVE_TIMEOUT = 60  # seconds for `mkdocs serve` to answer, and for a rebuild to show
@@ -99,22 +96,6 @@ def test_a_saved_example_or_diagram_rebuilds_the_page_that_shows_it_and_no_other
     assert (other / "index.html").stat().st_mtime_ns == other_built  # the point of --dirty
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def fetch(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=SERVE_TIMEOUT) as response:
-            text: str = response.read().decode("utf-8")
-            return text
-    except (OSError, urllib.error.URLError):
-        return None  # not serving yet, or rebuilding
-
-
 @contextmanager
 def serving(folder: Path) -> Iterator[str]:
     """`mkdocs serve --dirty` of folder on a free port: its address once it answers."""
@@ -130,7 +111,7 @@ def serving(folder: Path) -> Iterator[str]:
     try:
         url = f"http://{address}/"
         deadline = time.monotonic() + SERVE_TIMEOUT
-        while fetch(url) is None:
+        while fetch_text(url, SERVE_TIMEOUT) is None:
             assert process.poll() is None, process.communicate()[1][-3000:]
             assert time.monotonic() < deadline, f"mkdocs serve did not answer on {url}"
             time.sleep(0.1)
@@ -144,7 +125,7 @@ def indexed_pages(url: str, word: str) -> set[str]:
     """The pages in the served search index, once it holds word (polled: a rebuild has no
     event to wait on from outside the server)."""
     deadline = time.monotonic() + SERVE_TIMEOUT
-    while word not in (text := fetch(url + "search/search_index.json") or ""):
+    while word not in (text := fetch_text(url + "search/search_index.json", SERVE_TIMEOUT) or ""):
         assert time.monotonic() < deadline, f"{word!r} not in the search index"
         time.sleep(0.1)
     return {doc["location"].partition("#")[0] for doc in json.loads(text)["docs"]}

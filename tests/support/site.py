@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import urllib.request
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -120,6 +121,16 @@ def build_site(site_dir: Path, **env: str) -> None:
     result = mkdocs_build(ROOT, site_dir, **{**BUILD_ENV, **env})
     if result.returncode != 0:
         raise AssertionError(f"mkdocs build --strict failed:\n{result.stderr[-4000:]}")
+
+
+def fetch_text(url: str, timeout: float) -> str | None:
+    """The text a server answers at url, or None if it does not (not up yet, rebuilding)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            text: str = response.read().decode("utf-8", "replace")
+            return text
+    except OSError:  # urllib's URLError and HTTPError included
+        return None
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):

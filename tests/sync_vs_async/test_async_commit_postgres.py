@@ -9,7 +9,8 @@ import statistics
 import psycopg
 
 from examples.sync_vs_async import async_commit_postgres as pg_commit
-from tests.pg_server import PostgresServer, free_port
+from tests.pg_server import PostgresServer
+from tests.support import free_port
 from tests.sync_vs_async.commit_helpers import COMMITS, ROUNDS, run
 
 

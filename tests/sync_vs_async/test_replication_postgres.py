@@ -23,10 +23,10 @@ from tests.pg_server import (
     SYSTEM_USER,
     PostgresServer,
     find_bin_dir,
-    free_port,
     require_postgres,
     running_postgres,
 )
+from tests.support import free_port
 
 TIMEOUT = 30.0  # seconds for any step of the servers
 
