@@ -98,27 +98,29 @@ def test_a_saved_example_or_diagram_rebuilds_the_page_that_shows_it_and_no_other
 
 @contextmanager
 def serving(folder: Path) -> Iterator[str]:
-    """`mkdocs serve --dirty` of folder on a free port: its address once it answers."""
+    """`mkdocs serve --dirty` of folder on a free port: its address once it answers. Its log
+    goes to a file, which nothing has to keep reading for the server to go on."""
     address = f"127.0.0.1:{free_port()}"
-    process = subprocess.Popen(
-        [str(BIN / "mkdocs"), "serve", "--dirty", "--dev-addr", address],
-        cwd=folder,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    log = folder / "serve.log"
+    with log.open("w", encoding="utf-8") as output:
+        process = subprocess.Popen(
+            [str(BIN / "mkdocs"), "serve", "--dirty", "--dev-addr", address],
+            cwd=folder,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
         url = f"http://{address}/"
         deadline = time.monotonic() + SERVE_TIMEOUT
         while fetch_text(url, SERVE_TIMEOUT) is None:
-            assert process.poll() is None, process.communicate()[1][-3000:]
+            assert process.poll() is None, log.read_text(encoding="utf-8")[-3000:]
             assert time.monotonic() < deadline, f"mkdocs serve did not answer on {url}"
             time.sleep(0.1)
         yield url
     finally:
         process.terminate()
-        process.communicate(timeout=SERVE_TIMEOUT)
+        process.wait(timeout=SERVE_TIMEOUT)
 
 
 def indexed_pages(url: str, word: str) -> set[str]:
