@@ -106,17 +106,12 @@ def test_a_post_without_a_readable_length_is_refused_and_charges_nothing(
     length: str | None,
 ) -> None:
     ledger = rp.Ledger()
-    server = rp.ThreadingHTTPServer(("127.0.0.1", 0), rp.handler_for(ledger, []))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        with socket.create_connection(("127.0.0.1", server.server_address[1]), 5) as sock:
-            field = "" if length is None else f"Content-Length: {length}\r\n"
-            sock.sendall(f"POST /charges HTTP/1.1\r\nHost: x\r\n{field}\r\n".encode())
-            answer = sock.makefile("rb").readline()
-    finally:
-        server.shutdown()
-        thread.join(5)
-        server.server_close()
+    with (
+        rp.charge_server(ledger, lose_first=False) as address,
+        socket.create_connection(address, 5) as sock,
+    ):
+        field = "" if length is None else f"Content-Length: {length}\r\n"
+        sock.sendall(f"POST /charges HTTP/1.1\r\nHost: x\r\n{field}\r\n".encode())
+        answer = sock.makefile("rb").readline()
     assert answer.startswith(b"HTTP/1.0 400 ")
     assert ledger.charges == []
