@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import expect
 
 from tests.support.browser import CHROMIUM_ARGS, DIAGRAM, Watch, chromium_executable
 from tests.support.site import SiteServer, site_prefix
@@ -117,19 +119,51 @@ def search_word(site_dir: Path, page_file: str) -> str:
     return str(min(words, key=lambda w: (sum(w.lower() in t for t in text.values()), -len(w))))
 
 
+SEARCH_PLACEHOLDER = "Type to start searching"  # Material's search.result.placeholder, in English
+
+
 def search_and_open(page: Page, word: str, target: str) -> None:
     """Type word into Material's search box and click a result that links to target
-    (a page's URL, without query or fragment)."""
+    (a page's URL, without query or fragment). Each step waits for what the next relies
+    on, so that a failure says which one did not happen."""
     box = page.locator("input.md-search__input")
     box.click()
+    expect(page.locator("#__search"), "search dialog open").to_be_checked(timeout=TIMEOUT)
+    # Material's line above the results reads "Initializing search" until its worker has
+    # indexed the site and answered the empty query; from then on, what is typed is searched.
+    # (From file://, the index is only loaded once the dialog opens.)
+    ready = page.locator(".md-search-result__meta")
+    expect(ready, "search ready").to_have_text(SEARCH_PLACEHOLDER, timeout=TIMEOUT)
     box.press_sequentially(word, delay=10)  # the search box reacts to typed keys only
+    expect(box, "every key typed").to_have_value(word, timeout=TIMEOUT)
     # Material's results link absolute URLs, with ?h=<word> (highlight) and #<section>.
     # It redraws them as keys arrive: a locator is looked up again at each try.
     hrefs = [f'[href="{target}"]', f'[href^="{target}?"]', f'[href^="{target}#"]']
-    link = page.locator(f"a.md-search-result__link:is({', '.join(hrefs)})")
-    link.filter(visible=True).first.click()
+    link = page.locator(f"a.md-search-result__link:is({', '.join(hrefs)})").filter(visible=True)
+    try:
+        link.first.wait_for(timeout=TIMEOUT)
+    except PlaywrightTimeoutError:
+        state = search_state(page)
+        raise AssertionError(f"no result for {word!r} links to {target}: {state}") from None
+    link.first.click()
     page.wait_for_url(re.compile(re.escape(target) + r"([?#].*)?$"), wait_until="domcontentloaded")
     assert word.lower() in page.locator("h1").first.inner_text().lower()
+
+
+def search_state(page: Page) -> dict[str, Any]:
+    """What Material's search shows now: open or not, what was typed, its results."""
+    return dict(
+        page.evaluate(
+            """() => ({
+            open: document.getElementById("__search").checked,
+            typed: document.querySelector("input.md-search__input").value,
+            focused: document.activeElement?.className,
+            meta: document.querySelector(".md-search-result__meta").innerText,
+            results: [...document.querySelectorAll("a.md-search-result__link")]
+              .slice(0, 5).map(a => a.getAttribute("href")),
+            })"""
+        )
+    )
 
 
 # Inside a code block every token is an element (2,000 on an example page, two thirds of
