@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from tests.site.browser import CODE_TOKENS, open_page, severe_violations
+from tests.site.browser import CODE_TOKENS, axe_run, open_page, severe_violations
 from tests.support import ROOT
 from tests.support.browser import Watch
 from tests.support.site import SiteServer, nav_pages
@@ -152,7 +152,6 @@ def test_every_kind_of_code_token_is_readable_in_both_schemes(page: Page, scheme
     """Every token class that Pygments can write, not only those today's examples use,
     set in a code block of a page and checked by axe for contrast (the pages' own checks
     leave the tokens out: tests/site/browser.py, CODE_TOKENS)."""
-    from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
     from pygments.token import STANDARD_TYPES
 
     classes = sorted({name for name in STANDARD_TYPES.values() if name})
@@ -166,15 +165,8 @@ def test_every_kind_of_code_token_is_readable_in_both_schemes(page: Page, scheme
         ".map(c => `<span class=\"${c}\">token ${c}</span>`).join('\\n'); }",
         classes,
     )
-    result = (
-        Axe()
-        .run(
-            page,
-            context={"include": [[f".highlight {CODE_TOKENS}"]]},
-            options={"runOnly": ["color-contrast"]},
-        )
-        .response
-    )
+    tokens = {"include": [[f".highlight {CODE_TOKENS}"]]}
+    result = axe_run(page, tokens, {"runOnly": ["color-contrast"]})
     assert result["violations"] == [], [
         (n["target"], n["any"][0]["message"]) for v in result["violations"] for n in v["nodes"]
     ]
