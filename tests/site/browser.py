@@ -11,7 +11,8 @@ This plugin sets:
   served on 127.0.0.1 under site_url's path (``/backend-engineering/``) as GitHub Pages
   serves it, so the 404 page, whose links are absolute, works as it does there;
   ``page.goto("contributing/")`` opens a page of the site;
-- ``context``: waits at most 15 s for anything (Playwright's default is 30 s);
+- ``context``: waits at most 15 s for anything (Playwright's default is 30 s), and has
+  axe-core in every page it opens, for ``axe_run()``;
 - ``watch``: the page's console errors, uncaught exceptions and requests leaving the origin.
 
 Test modules load it with ``pytest_plugins = ["tests.site.browser"]``. The browser tests
@@ -161,7 +162,7 @@ def search_state(page: Page) -> dict[str, Any]:
             """() => ({
             open: document.getElementById("__search").checked,
             typed: document.querySelector("input.md-search__input").value,
-            focused: document.activeElement?.className,
+            focus_on: document.activeElement?.className,
             meta: document.querySelector(".md-search-result__meta").innerText,
             results: [...document.querySelectorAll("a.md-search-result__link")]
               .slice(0, 5).map(a => a.getAttribute("href")),
