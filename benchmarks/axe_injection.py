@@ -30,7 +30,7 @@ from axe_playwright_python.base import AXE_FILE_PATH  # type: ignore[import-unty
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from playwright.sync_api import sync_playwright
 
-from tests.site.browser import CODE_TOKENS, open_page
+from tests.site.browser import CODE_TOKENS, axe_run, open_page
 from tests.support.browser import CHROMIUM_ARGS, chromium_executable
 from tests.support.site import SiteServer, nav_pages, site_prefix
 
@@ -64,7 +64,7 @@ def main() -> int:
                     open_page(page, path)
                     opened = time.perf_counter()
                     if way == "init script":
-                        page.evaluate("([c, o]) => axe.run(c, o)", [AROUND_CODE, ONLY_VIOLATIONS])
+                        axe_run(page, AROUND_CODE, ONLY_VIOLATIONS)
                     else:
                         Axe().run(page, context=AROUND_CODE, options=ONLY_VIOLATIONS)
                     measured.append((opened - start, time.perf_counter() - opened))

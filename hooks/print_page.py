@@ -100,20 +100,26 @@ def links_to_pages_left_off(html: str, page: Any) -> str:
     postgres-wire-protocol) and an anchor can begin like a page (#<key>-protocol-x): a link
     is read as the page whose key and anchor it is, and one that is an id of the print
     page itself is left alone."""
-    anchors = {get_page_key(p.url): set(ID.findall(p.content or "")) for p in LEFT_OFF}
-    urls = {get_page_key(p.url): get_relative_url(p.url, page.file.url) for p in LEFT_OFF}
+    # each page left off: its key -> (its URL from the print page, its ids)
+    left_off = {
+        get_page_key(p.url): (
+            get_relative_url(p.url, page.file.url),
+            set(ID.findall(p.content or "")),
+        )
+        for p in LEFT_OFF
+    }
     here = set(ID.findall(html))
 
     def to_page(match: re.Match[str]) -> str:
         target = match[1]
         if target in here:
             return match[0]
-        for key in urls:
+        for key, (url, anchors) in left_off.items():
             if target == key:
-                return f'href="{urls[key]}"'
+                return f'href="{url}"'
             anchor = target.removeprefix(key + "-")
-            if anchor != target and anchor in anchors[key]:
-                return f'href="{urls[key]}#{anchor}"'
+            if anchor != target and anchor in anchors:
+                return f'href="{url}#{anchor}"'
         return match[0]
 
     return re.sub(r'href="#([^"]+)"', to_page, html)

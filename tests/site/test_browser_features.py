@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 
 import pytest
 
+from hooks import print_page
 from tests.site.browser import CODE_TOKENS, axe_run, open_page, severe_violations
 from tests.support import ROOT
 from tests.support.browser import Watch
@@ -227,7 +228,7 @@ def test_all_notes_on_one_page_to_print(
     hrefs = page.locator("article a[href]").evaluate_all("links => links.map(a => a.href)")
     pages = {base_url + path for path in PAGES}
     linked = set()
-    ids = set(re.findall(r"""(?<![\w-])id=["']([^"']*)["']""", page.content()))
+    ids = set(print_page.ID.findall(page.content()))
     for href in hrefs:
         target, _, anchor = href.partition("#")
         if target == base_url + "print_page/":
