@@ -68,6 +68,7 @@ def assert_ready(project: Path, site: Path, package: str, names: list[str], test
         *(f"tests/{package}/test_{name}.py" for name in names),
         *(f"docs/communication-patterns/{topic}/{name.replace('_', '-')}.md" for name in names),
     ]
-    result = run(project, "pytest", "-q", "-p", "no:randomly", *paths)
+    # -n 0: in one process. xdist's two workers took 2-6 s to start, for 0.1 s of tests.
+    result = run(project, "pytest", "-q", "-n", "0", "-p", "no:randomly", *paths)
     assert result.returncode == 0, result.stdout
     assert f"{tests} passed" in result.stdout, result.stdout

@@ -15,7 +15,8 @@ EXAMPLE = Path("examples/request_response/anatomy.py")
 
 def pytest_in(project: Path, *paths: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", *map(str, paths)],
+        # -n 0: in one process. xdist's two workers took 2-6 s to start, for a few tests.
+        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:randomly", *map(str, paths)],
         cwd=project,
         capture_output=True,
         text=True,
