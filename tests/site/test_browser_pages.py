@@ -49,10 +49,12 @@ def test_the_nav_is_every_page_of_the_site(built_site: Path) -> None:
 
 @pytest.mark.parametrize("path", PAGES, ids=page_id)
 def test_page_loads_clean_self_contained_accessible_and_searchable(
-    page: Page, watch: Watch, base_url: str, built_site: Path, path: str
+    reading_tab: Page, tab_watch: Watch, base_url: str, built_site: Path, path: str
 ) -> None:
     """The page, then a search from it for the next page of the nav (the first, from the
-    last): each page is found once, from another page, with no page loaded for it alone."""
+    last): each page is found once, from another page, with no page loaded for it alone.
+    The tests share one tab, as a reader reads one page after another."""
+    page, watch = reading_tab, tab_watch
     open_page(page, path)
     assert page.locator("h1").first.is_visible()
     shown, total = diagrams_shown(page)  # their SVG is in the HTML (tests/site/test_diagrams.py)

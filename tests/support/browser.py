@@ -50,9 +50,21 @@ class Watch:
 
     def attach(self, page: Any) -> None:
         page.on("console", self.on_console)
-        page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
+        page.on("pageerror", self.on_page_error)
         page.on("request", self.on_request)
-        page.on("response", lambda response: self.responses.append(response))
+        page.on("response", self.on_response)
+
+    def detach(self, page: Any) -> None:
+        page.remove_listener("console", self.on_console)
+        page.remove_listener("pageerror", self.on_page_error)
+        page.remove_listener("request", self.on_request)
+        page.remove_listener("response", self.on_response)
+
+    def on_page_error(self, exc: Any) -> None:
+        self.page_errors.append(str(exc))
+
+    def on_response(self, response: Any) -> None:
+        self.responses.append(response)
 
     def on_console(self, message: Any) -> None:
         if message.type == "error":
