@@ -18,6 +18,7 @@ import pytest
 from tests.site.browser import diagrams_shown, search_and_open, search_word
 from tests.support import ROOT
 from tests.support.browser import Watch
+from tests.support.once import made_once
 from tests.support.site import BUILD_ENV, BUILD_TIMEOUT, nav_pages
 
 if TYPE_CHECKING:
@@ -35,12 +36,17 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     return {key: value for key, value in browser_context_args.items() if key != "base_url"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`make offline DIST=<tmp>`, unzipped elsewhere: the folder a reader gets."""
+    """`make offline DIST=<tmp>`, unzipped elsewhere: the folder a reader gets. Made once in
+    the whole run (tests/support/once.py): the module's tests may run on two workers."""
+    return made_once(tmp_path_factory, "offline", make_offline) / "backend-engineering"
+
+
+def make_offline(unzipped: Path) -> None:
     make = shutil.which("make")
     assert make is not None, "make is needed to build the offline zip (apt-get install make)"
-    dist = tmp_path_factory.mktemp("dist")
+    dist = unzipped / "dist"
     result = subprocess.run(
         # -o: the venv is set up already (make test did it); do not reinstall it here.
         [make, "-s", "-o", ".venv/.installed-requirements", "offline", f"DIST={dist}"],
@@ -53,14 +59,12 @@ def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         timeout=BUILD_TIMEOUT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    unzipped = tmp_path_factory.mktemp("unzipped")
     with zipfile.ZipFile(dist / ZIP_NAME) as archive:
         archive.extractall(unzipped)
     shutil.rmtree(dist)
     folder = unzipped / "backend-engineering"
     assert (folder / "index.html").is_file()
     assert (folder / "search" / "search_index.js").is_file()  # search without a server
-    return folder
 
 
 def topics() -> list[str]:

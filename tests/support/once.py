@@ -1,5 +1,5 @@
-"""What a test run makes once and every pytest-xdist worker shares: the executed labs and
-the site built from them.
+"""What a test run makes once and every pytest-xdist worker shares: the executed labs, the
+site built from them, and the offline zip.
 
 Each worker is a process with its own session fixtures, so a session fixture alone would
 build the site once per worker. Here the first worker to ask makes the thing in the run's
