@@ -6,7 +6,7 @@ or one tab that goes from page to page.
 
 For the first ``--pages`` pages of the nav, each does what
 tests/site/test_browser_pages.py does to a page: open it, check its diagrams and its
-accessibility, then search from it for the next page and open that. Two ways, in turns:
+accessibility, then search from it for the next page. Two ways, in turns:
 
 - ``new tab``: a new browser context and tab for each page (pytest-playwright's ``page``);
 - ``one tab``: one context and tab for them all (``reading_tab``).
@@ -33,7 +33,7 @@ from tests.site.browser import (
     TIMEOUT,
     diagrams_shown,
     open_page,
-    search_and_open,
+    search_finds,
     search_word,
     severe_violations,
 )
@@ -53,7 +53,7 @@ def check_page(page: Any, site: Path, pages: list[str], path: str, base_url: str
     diagrams_shown(page)
     severe_violations(page)
     following = pages[(pages.index(path) + 1) % len(pages)]
-    search_and_open(page, search_word(site, following + "index.html"), base_url + following)
+    search_finds(page, search_word(site, following + "index.html"), base_url + following)
 
 
 def main() -> int:

@@ -44,7 +44,7 @@ from tests.support.site import SiteServer, site_prefix
 from tests.support.site import nav_pages as nav_pages  # test_labs_built.py imports it here
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
+    from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
 TIMEOUT = 15_000  # ms: the longest any step of a browser test may wait
 
@@ -103,7 +103,7 @@ def watch(page: Page, browser_context_args: dict[str, Any]) -> Watch:
 def reading_tab(browser: Browser, browser_context_args: dict[str, Any]) -> Iterator[Page]:
     """One tab that a module's tests share, going from page to page as a reader does, in
     one browser context (its cache included). A context and a tab for each page, as `page`
-    gives, cost 0.8-1.1 s more per page (3.2 s against 2.4 s, benchmarks/browser_tab.py)."""
+    gives, cost about 1 s more per page (2.8 s against 1.8 s, benchmarks/browser_tab.py)."""
     context = browser.new_context(**browser_context_args)
     context.set_default_timeout(TIMEOUT)
     context.add_init_script(path=AXE_SCRIPT)
@@ -154,10 +154,10 @@ def search_word(site_dir: Path, page_file: str) -> str:
 SEARCH_PLACEHOLDER = "Type to start searching"  # Material's search.result.placeholder, in English
 
 
-def search_and_open(page: Page, word: str, target: str) -> None:
-    """Type word into Material's search box and click a result that links to target
-    (a page's URL, without query or fragment). Each step waits for what the next relies
-    on, so that a failure says which one did not happen."""
+def search_finds(page: Page, word: str, target: str) -> Locator:
+    """Type word into Material's search box and wait for a visible result that links to
+    target (a page's URL, without query or fragment); that result. Each step waits for
+    what the next relies on, so that a failure says which one did not happen."""
     box = page.locator("input.md-search__input")
     box.click()
     expect(page.locator("#__search"), "search dialog open").to_be_checked(timeout=TIMEOUT)
@@ -177,7 +177,13 @@ def search_and_open(page: Page, word: str, target: str) -> None:
     except PlaywrightTimeoutError:
         state = search_state(page)
         raise AssertionError(f"no result for {word!r} links to {target}: {state}") from None
-    link.first.click()
+    return link.first
+
+
+def search_and_open(page: Page, word: str, target: str) -> None:
+    """search_finds(), then a click on the result, which must open a page whose H1 has
+    the word."""
+    search_finds(page, word, target).click()
     page.wait_for_url(re.compile(re.escape(target) + r"([?#].*)?$"), wait_until="domcontentloaded")
     assert word.lower() in page.locator("h1").first.inner_text().lower()
 
