@@ -26,12 +26,11 @@ from typing import Any
 # Run as a script, this file sees only benchmarks/: make the project importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from axe_playwright_python.base import AXE_FILE_PATH  # type: ignore[import-untyped]
 from playwright.sync_api import sync_playwright
 
 from tests.site.browser import (
-    TIMEOUT,
     diagrams_shown,
+    for_tests,
     open_page,
     search_finds,
     search_word,
@@ -42,10 +41,7 @@ from tests.support.site import SiteServer, nav_pages, site_prefix
 
 
 def new_tab(browser: Any, base_url: str) -> Any:
-    context = browser.new_context(base_url=base_url)
-    context.set_default_timeout(TIMEOUT)
-    context.add_init_script(path=AXE_FILE_PATH)
-    return context.new_page()
+    return for_tests(browser.new_context(base_url=base_url)).new_page()
 
 
 def check_page(page: Any, site: Path, pages: list[str], path: str, base_url: str) -> None:

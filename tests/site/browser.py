@@ -75,14 +75,18 @@ def base_url(built_site: Path) -> Iterator[str]:
         yield server.url
 
 
-@pytest.fixture
-def context(new_context: Callable[..., BrowserContext]) -> BrowserContext:
-    context = new_context()
+def for_tests(context: BrowserContext) -> BrowserContext:
+    """The context, waiting at most TIMEOUT for anything, with axe-core in its pages."""
     context.set_default_timeout(TIMEOUT)
     # axe-core (540 kB) in every page before the page's own scripts, for axe_run(): sent and
     # evaluated per check instead, it cost 0.3-0.4 s more per page (benchmarks/axe_injection.py).
     context.add_init_script(path=AXE_SCRIPT)
     return context
+
+
+@pytest.fixture
+def context(new_context: Callable[..., BrowserContext]) -> BrowserContext:
+    return for_tests(new_context())
 
 
 def origin_of(browser_context_args: dict[str, Any]) -> str:
@@ -104,9 +108,7 @@ def reading_tab(browser: Browser, browser_context_args: dict[str, Any]) -> Itera
     """One tab that a module's tests share, going from page to page as a reader does, in
     one browser context (its cache included). A context and a tab for each page, as `page`
     gives, cost about 1 s more per page (2.8 s against 1.8 s, benchmarks/browser_tab.py)."""
-    context = browser.new_context(**browser_context_args)
-    context.set_default_timeout(TIMEOUT)
-    context.add_init_script(path=AXE_SCRIPT)
+    context = for_tests(browser.new_context(**browser_context_args))
     yield context.new_page()
     context.close()
 
