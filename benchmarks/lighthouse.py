@@ -2,6 +2,7 @@
 
     python benchmarks/lighthouse.py               # every page of the nav, labs included
     python benchmarks/lighthouse.py --pages 3     # the first three: a quick check
+    python benchmarks/lighthouse.py --under labs/ # the pages whose path starts so
     python benchmarks/lighthouse.py --json DIR    # and each page's full report in DIR
 
 Builds the site strictly (labs executed and cached, the print page made: the benchmarks'
@@ -225,13 +226,14 @@ def cell(value: float | None, width: int, digits: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, metavar="N", help="only the first N pages")
+    parser.add_argument("--under", default="", metavar="PATH", help="only pages under PATH")
     parser.add_argument("--json", type=Path, metavar="DIR", help="keep each page's report")
     parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds per page")
     args = parser.parse_args()
     if chromium_executable() is None:
         sys.exit("no Chromium at /usr/lib/chromium/chromium (set CHROMIUM=/path/to/binary)")
     command = install()
-    pages = nav_pages()[: args.pages]
+    pages = [page for page in nav_pages() if page.startswith(args.under)][: args.pages]
     if args.json:
         args.json.mkdir(parents=True, exist_ok=True)
     goals = ", ".join(f"{name} >= {goal:.2f}" for name, (_, goal) in CATEGORIES.items())
