@@ -3,6 +3,7 @@ figures inline SVG in the page's colours, and their notebook offered for downloa
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -62,3 +63,16 @@ def test_each_lab_page_shows_the_run_that_the_lab_tests_checked(
         figures = re.findall(r"\d[\d,]*\.\d+", cell.outputs[0].data["text/markdown"])
         assert figures, name
         assert [f for f in figures if f not in html] == [], name
+
+
+def test_lab_headings_are_searched_by_their_text_without_the_permalink_sign(
+    built_site: Path,
+) -> None:
+    """A search result names a lab's section as it names any page's ("What this shows"),
+    not with the pilcrow of nbconvert's permalink after it (hooks/notebook_links.py)."""
+    index = json.loads((built_site / "search" / "search_index.json").read_text("utf-8"))
+    lab_titles = [doc["title"] for doc in index["docs"] if doc["location"].startswith("labs/")]
+    assert "What this shows" in lab_titles
+    assert [title for title in lab_titles if "¶" in title] == []
+    for name, html in lab_pages(built_site).items():
+        assert 'class="headerlink" href="#what-this-shows"' in html, name  # still a permalink
