@@ -1,5 +1,6 @@
 """Lab pages in the built site: executed, their setup and plotting code hidden, their
-figures inline SVG in the page's colours, and their notebook offered for download whole."""
+figures inline SVG in the page's colours, their notebook offered for download whole, and
+their sections in the search index by their headings' text."""
 
 from __future__ import annotations
 
