@@ -30,12 +30,9 @@ from axe_playwright_python.base import AXE_FILE_PATH  # type: ignore[import-unty
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from playwright.sync_api import sync_playwright
 
-from tests.site.browser import CODE_TOKENS, axe_run, open_page
+from tests.site.browser import AROUND_CODE, ONLY_VIOLATIONS, axe_run, open_page
 from tests.support.browser import CHROMIUM_ARGS, chromium_executable
 from tests.support.site import SiteServer, nav_pages, site_prefix
-
-AROUND_CODE = {"exclude": [[CODE_TOKENS]]}
-ONLY_VIOLATIONS = {"resultTypes": ["violations"]}
 
 
 def main() -> int:

@@ -211,15 +211,16 @@ def search_state(page: Page) -> dict[str, Any]:
 # the pages are checked around their code, and test_browser_features.py checks every token
 # class's colours, in both schemes, once.
 CODE_TOKENS = "pre > code"
+AROUND_CODE = {"exclude": [[CODE_TOKENS]]}  # axe.run's context
+ONLY_VIOLATIONS = {"resultTypes": ["violations"]}  # axe.run's options
 
 
 def severe_violations(page: Page) -> list[str]:
     """axe-core's serious and critical findings on the page as it is now, but for the
     tokens inside its code blocks (CODE_TOKENS)."""
-    around_code = {"exclude": [[CODE_TOKENS]]}
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in axe_run(page, around_code, {"resultTypes": ["violations"]})["violations"]
+        for v in axe_run(page, AROUND_CODE, ONLY_VIOLATIONS)["violations"]
         if v["impact"] in ("serious", "critical")
     ]
 

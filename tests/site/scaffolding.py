@@ -9,7 +9,7 @@ from pathlib import Path
 
 from scripts.check_ties import problems
 from tests.support import ROOT
-from tests.support.site import BIN, mkdocs_build
+from tests.support.site import BIN, mkdocs_build, pytest_in
 
 
 def make(project: Path, target: str, **variables: str) -> subprocess.CompletedProcess[str]:
@@ -68,7 +68,6 @@ def assert_ready(project: Path, site: Path, package: str, names: list[str], test
         *(f"tests/{package}/test_{name}.py" for name in names),
         *(f"docs/communication-patterns/{topic}/{name.replace('_', '-')}.md" for name in names),
     ]
-    # -n 0: in one process. xdist's two workers took 2-6 s to start, for 0.1 s of tests.
-    result = run(project, "pytest", "-q", "-n", "0", "-p", "no:randomly", *paths)
+    result = pytest_in(project, *paths)
     assert result.returncode == 0, result.stdout
     assert f"{tests} passed" in result.stdout, result.stdout

@@ -3,25 +3,12 @@ project on purpose and checks that the build or the test suite fails, naming the
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.support.site import mkdocs_build
+from tests.support.site import mkdocs_build, pytest_in
 
 PAGE = Path("docs/communication-patterns/request-response/anatomy.md")
 EXAMPLE = Path("examples/request_response/anatomy.py")
-
-
-def pytest_in(project: Path, *paths: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        # -n 0: in one process. xdist's two workers took 2-6 s to start, for a few tests.
-        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:randomly", *map(str, paths)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def edit(file: Path, old: str, new: str) -> None:

@@ -48,17 +48,21 @@ class Watch:
     foreign: list[str] = field(default_factory=list)
     responses: list[Any] = field(default_factory=list)
 
+    def handlers(self) -> dict[str, Any]:
+        return {
+            "console": self.on_console,
+            "pageerror": self.on_page_error,
+            "request": self.on_request,
+            "response": self.on_response,
+        }
+
     def attach(self, page: Any) -> None:
-        page.on("console", self.on_console)
-        page.on("pageerror", self.on_page_error)
-        page.on("request", self.on_request)
-        page.on("response", self.on_response)
+        for event, handler in self.handlers().items():
+            page.on(event, handler)
 
     def detach(self, page: Any) -> None:
-        page.remove_listener("console", self.on_console)
-        page.remove_listener("pageerror", self.on_page_error)
-        page.remove_listener("request", self.on_request)
-        page.remove_listener("response", self.on_response)
+        for event, handler in self.handlers().items():
+            page.remove_listener(event, handler)
 
     def on_page_error(self, exc: Any) -> None:
         self.page_errors.append(str(exc))

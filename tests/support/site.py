@@ -1,5 +1,5 @@
-"""The site: its config and nav, a strict build, a static server, and what a scratch copy
-of the project leaves out.
+"""The site: its config and nav, a strict build, a static server, what a scratch copy
+of the project leaves out, and pytest run in such a copy.
 
 Shared by the site tests (tests/site/conftest.py, browser.py) and the benchmarks.
 """
@@ -71,6 +71,18 @@ def mkdocs_build(project: Path, site_dir: Path, **env: str) -> subprocess.Comple
         capture_output=True,
         text=True,
         timeout=600,
+    )
+
+
+def pytest_in(project: Path, *paths: str | Path) -> subprocess.CompletedProcess[str]:
+    """`pytest -q` of `paths` in `project`, with this venv. -n 0: in one process; xdist's
+    two workers took 2-6 s to start, for the few tests of a scratch copy."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:randomly", *map(str, paths)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
