@@ -64,6 +64,7 @@ def handler_for(inbox: Inbox) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def chat_server(inbox: Inbox) -> Iterator[tuple[str, int]]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(inbox))
+    server.daemon_threads = False  # so server_close() waits for every connection's thread
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:

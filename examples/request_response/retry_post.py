@@ -87,6 +87,7 @@ def handler_for(ledger: Ledger, lose: list[str]) -> type[BaseHTTPRequestHandler]
 def charge_server(ledger: Ledger, lose_first: bool) -> Iterator[tuple[str, int]]:
     """A server for `ledger` on 127.0.0.1; it loses its first answer if `lose_first`."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(ledger, ["lost"] * lose_first))
+    server.daemon_threads = False  # so server_close() waits for every connection's thread
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:

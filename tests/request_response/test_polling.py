@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from examples.request_response import polling
+from tests.support.threads import ThreadsLeftAfter
 
 
 def test_polling_wastes_requests_and_delays_the_message() -> None:
@@ -27,3 +28,7 @@ def test_polling_ten_times_as_often_costs_more_empty_requests() -> None:
     # than the schedule allows; the fast one asks about 25 times, a late poll or two aside.
     assert slow.count(0) <= math.ceil(arrives_after / slow_interval)
     assert fast.count(0) >= 2 * slow.count(0), (fast, slow)
+
+
+def test_the_demo_leaves_no_thread_behind(threads_left_after: ThreadsLeftAfter) -> None:
+    assert threads_left_after(lambda: polling.demo(lambda line: None)) == set()
