@@ -21,11 +21,21 @@ from .store import CHECKSUMS, UPLOAD_ID, Store
 TIMEOUT = 10.0  # seconds a connection may stay silent, and a PATCH may wait for a lock
 MAX_SIZE = 1 << 30  # Tus-Max-Size: the largest upload, 1 GiB
 MAX_HEADERS = 16 * 1024  # bytes of request headers, all together
+RECEIVE_BUFFER = 4 << 20  # bytes the kernel holds for a connection until we read them, 4 MiB
 OPTIONS = {
     "Tus-Version": "1.0.0",
     "Tus-Extension": "creation,checksum,termination",
     "Tus-Checksum-Algorithm": ",".join(CHECKSUMS),
 }
+
+
+def receive_buffer_granted_whole() -> bool:
+    """Does the system give a socket the RECEIVE_BUFFER it asks for? Linux caps the request
+    at net.core.rmem_max (by default 4 MiB since 2025, 208 KiB before), and a request of
+    any size turns the buffer's autotuning off: a capped one would leave a smaller buffer."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
+        return probe.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF) >= RECEIVE_BUFFER
 
 
 class TusHTTPServer(ThreadingHTTPServer):
@@ -35,6 +45,15 @@ class TusHTTPServer(ThreadingHTTPServer):
     url: str  # where the uploads live: http://127.0.0.1:<port>/files/
     timeout_seconds: float
     connections: set[socket.socket]
+
+    def server_bind(self) -> None:
+        # While we write one block to disk, the client's next blocks wait in this buffer,
+        # already here when we read again. Set on the listening socket, before listen(2), every
+        # accepted connection has it from its first byte (tcp(7)); otherwise a new connection
+        # starts small and grows only as we read.
+        if receive_buffer_granted_whole():
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
+        super().server_bind()
 
     def handle_error(self, request: object, client_address: object) -> None:
         if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that went away
