@@ -212,6 +212,27 @@ def test_the_print_page_loads_the_search_index_wherever_the_site_is_served(
         assert watch.problems() == []
 
 
+def test_only_the_print_page_loads_print_sites_files(
+    page: Page, watch: Watch, base_url: str
+) -> None:
+    """print-site's style sheets and script serve its page alone; on any other page they
+    held up the first paint (hooks/print_page.py)."""
+
+    def loaded() -> set[str]:
+        found = {
+            f for f in print_page.PRINT_PAGE_FILES for url in watch.requests if url.endswith(f)
+        }
+        watch.requests.clear()
+        return found
+
+    for path in ("", EXAMPLE_PAGE, "404.html"):
+        page.goto(path)
+        assert loaded() == set(), path
+    page.goto("print_page/")
+    assert loaded() == set(print_page.PRINT_PAGE_FILES)
+    assert page.locator("#print-page-toc").is_hidden()  # its style sheet, applied on screen
+
+
 def test_all_notes_on_one_page_to_print(
     page: Page, watch: Watch, base_url: str, built_site: Path
 ) -> None:
