@@ -7,10 +7,13 @@ them with a listener left at the system's defaults, measured the same way.
 
 from __future__ import annotations
 
+import errno
 import select
 import socket
 import time
 from pathlib import Path
+
+import pytest
 
 from examples.request_response.resumable_upload import TusServer
 from examples.request_response.resumable_upload.server import (
@@ -55,3 +58,21 @@ def test_a_client_can_hand_a_busy_server_a_whole_receive_buffer_more(tmp_path: P
     extra = RECEIVE_BUFFER if receive_buffer_granted_whole() else 0
     # taken beyond the default: at least RECEIVE_BUFFER, or nothing lost where it is not granted
     assert by_tus >= by_default + extra - MiB, (by_tus / MiB, by_default / MiB)
+
+
+def test_a_system_that_refuses_the_size_gets_a_server_all_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As macOS does above kern.ipc.maxsockbuf: the server starts, its buffer left to the kernel."""
+    setsockopt = socket.socket.setsockopt
+
+    def refuse_a_receive_buffer(self: socket.socket, level: int, option: int, value: int) -> None:
+        if option == socket.SO_RCVBUF:
+            raise OSError(errno.ENOBUFS, "No buffer space available")
+        setsockopt(self, level, option, value)
+
+    monkeypatch.setattr(socket.socket, "setsockopt", refuse_a_receive_buffer)
+    assert not receive_buffer_granted_whole()
+    with TusServer(tmp_path) as server:
+        listening = server.httpd.socket
+        assert listening.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF) < RECEIVE_BUFFER

@@ -32,9 +32,13 @@ OPTIONS = {
 def receive_buffer_granted_whole() -> bool:
     """Does the system give a socket the RECEIVE_BUFFER it asks for? Linux caps the request
     at net.core.rmem_max (by default 4 MiB since 2025, 208 KiB before), and a request of
-    any size turns the buffer's autotuning off: a capped one would leave a smaller buffer."""
+    any size turns the buffer's autotuning off: a capped one would leave a smaller buffer.
+    macOS refuses a request above kern.ipc.maxsockbuf instead, with ENOBUFS."""
     with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
+        try:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
+        except OSError:
+            return False
         return probe.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF) >= RECEIVE_BUFFER
 
 
