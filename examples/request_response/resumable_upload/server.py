@@ -22,6 +22,7 @@ TIMEOUT = 10.0  # seconds a connection may stay silent, and a PATCH may wait for
 MAX_SIZE = 1 << 30  # Tus-Max-Size: the largest upload, 1 GiB
 MAX_HEADERS = 16 * 1024  # bytes of request headers, all together
 RECEIVE_BUFFER = 4 << 20  # bytes the kernel holds for a connection until we read them, 4 MiB
+RMEM_MAX = Path("/proc/sys/net/core/rmem_max")  # Linux's cap on it
 OPTIONS = {
     "Tus-Version": "1.0.0",
     "Tus-Extension": "creation,checksum,termination",
@@ -30,16 +31,16 @@ OPTIONS = {
 
 
 def receive_buffer_granted_whole() -> bool:
-    """Does the system give a socket the RECEIVE_BUFFER it asks for? Linux caps the request
-    at net.core.rmem_max (by default 4 MiB since 2025, 208 KiB before), and a request of
-    any size turns the buffer's autotuning off: a capped one would leave a smaller buffer.
-    macOS refuses a request above kern.ipc.maxsockbuf instead, with ENOBUFS."""
-    with socket.socket() as probe:
+    """Would the system give a socket the whole RECEIVE_BUFFER? A request of any size turns
+    the buffer's autotuning off, so a cut one would leave a connection a smaller buffer."""
+    if RMEM_MAX.exists():  # Linux cuts a request down to net.core.rmem_max, silently
+        return int(RMEM_MAX.read_text()) >= RECEIVE_BUFFER
+    with socket.socket() as probe:  # macOS refuses one it cannot grant (ENOBUFS)
         try:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
         except OSError:
             return False
-        return probe.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF) >= RECEIVE_BUFFER
+    return True
 
 
 class TusHTTPServer(ThreadingHTTPServer):
@@ -52,9 +53,9 @@ class TusHTTPServer(ThreadingHTTPServer):
 
     def server_bind(self) -> None:
         # While we write one block to disk, the client's next blocks wait in this buffer,
-        # already here when we read again. Set on the listening socket, before listen(2), every
-        # accepted connection has it from its first byte (tcp(7)); otherwise a new connection
-        # starts small and grows only as we read.
+        # already here when we read again. Set on the listening socket before listen(2), it
+        # is inherited by every accepted connection, whose window scale is sized for it
+        # (tcp(7)); otherwise a new connection's buffer starts small and grows as we read.
         if receive_buffer_granted_whole():
             self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
         super().server_bind()
