@@ -60,9 +60,15 @@ def notes_only(items: list[Any]) -> list[Any]:
     return kept
 
 
-def on_nav(nav: Any, config: Any, files: Any) -> Any:
+def print_site(config: Any) -> Any:
+    """The print-site plugin, or None when it is off (PRINT_SITE=false)."""
     plugin = config.plugins.get("print-site")
-    if plugin is None or not plugin.config.get("enabled"):
+    return plugin if plugin is not None and plugin.config.get("enabled") else None
+
+
+def on_nav(nav: Any, config: Any, files: Any) -> Any:
+    plugin = print_site(config)
+    if plugin is None:
         return nav
     # What print-site merges (it took the nav's items in its own on_nav, just before)
     plugin.renderer.items = notes_only(plugin.renderer.items)
@@ -74,15 +80,14 @@ PRINT_PAGE_FILES = ("css/print-site.css", "css/print-site-material.css", "js/pri
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
-    plugin = config.plugins.get("print-site")
-    if plugin is None or not plugin.config.get("enabled") or page is plugin.print_page:
+    plugin = print_site(config)
+    if plugin is None or page is plugin.print_page:
         return output
     return without_print_page_files(output, page.file.src_uri)
 
 
 def on_post_template(output: str, template_name: str, config: Any) -> str:
-    plugin = config.plugins.get("print-site")
-    if plugin is None or not plugin.config.get("enabled") or template_name != "404.html":
+    if print_site(config) is None or template_name != "404.html":
         return output
     return without_print_page_files(output, template_name)
 
@@ -98,8 +103,8 @@ def without_print_page_files(html: str, name: str) -> str:
 
 
 def on_post_build(config: Any) -> None:
-    plugin = config.plugins.get("print-site")
-    page = getattr(plugin, "print_page", None)
+    plugin = print_site(config)
+    page = plugin.print_page if plugin else None
     target = Path(page.file.abs_dest_path) if page else None
     if target is None or not target.is_file():
         return  # print-site is off (PRINT_SITE=false)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from examples.request_response import polling
-from tests.support.threads import ThreadsLeftAfter
+from tests.support.threads import threads_left_after
 
 
 def test_polling_wastes_requests_and_delays_the_message() -> None:
@@ -30,5 +32,5 @@ def test_polling_ten_times_as_often_costs_more_empty_requests() -> None:
     assert fast.count(0) >= 2 * slow.count(0), (fast, slow)
 
 
-def test_the_demo_leaves_no_thread_behind(threads_left_after: ThreadsLeftAfter) -> None:
-    assert threads_left_after(lambda: polling.demo(lambda line: None)) == set()
+def test_the_demo_leaves_no_thread_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert threads_left_after(monkeypatch, lambda: polling.demo(lambda line: None)) == set()

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from examples.request_response import retry_post as rp
-from tests.support.threads import ThreadsLeftAfter
+from tests.support.threads import threads_left_after
 
 
 def charge(
@@ -96,8 +96,8 @@ def test_concurrent_retries_under_one_key_charge_once() -> None:
     assert len(set(results)) == 1  # every caller got the one first answer
 
 
-def test_the_demo_leaves_no_thread_behind(threads_left_after: ThreadsLeftAfter) -> None:
-    assert threads_left_after(lambda: rp.demo(lambda line: None)) == set()
+def test_the_demo_leaves_no_thread_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert threads_left_after(monkeypatch, lambda: rp.demo(lambda line: None)) == set()
 
 
 @pytest.mark.parametrize("length", [None, "ten", "-1"])
