@@ -14,10 +14,10 @@ shared machine's speed drifts over minutes.
 
 Prints each round's performance score and total blocking time, then the medians of the
 score, the total blocking time, the main thread's style-and-layout and script-evaluation
-time (Lighthouse's ``mainthread-work-breakdown``: this machine's, times its CPU slowdown) and the
-largest contentful paint. The page without the script is no page to publish (no search,
-no palette, no copy buttons): it measures what the script costs, so that a decision
-about it is taken on a figure.
+time (Lighthouse's ``mainthread-work-breakdown``: this machine's, times its CPU
+slowdown) and the largest contentful paint. The page without the script is no page to
+publish (no search, no palette, no copy buttons): it measures what the script costs, so
+that a decision about it is taken on a figure.
 """
 
 from __future__ import annotations
